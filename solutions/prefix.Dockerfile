@@ -1,0 +1,23 @@
+# syntax=docker/dockerfile:1
+# Reference solution: `pip install --prefix=/install`, copied into /usr/local.
+
+FROM python:3.11-slim AS compile
+
+RUN set -e; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends gcc g++; \
+    rm -rf /var/lib/apt/lists/*
+
+COPY requirements.txt .
+RUN pip install --no-cache-dir --prefix=/install -r requirements.txt
+
+FROM python:3.11-slim AS production
+
+COPY --from=compile /install /usr/local
+
+WORKDIR /app
+COPY app.py ./
+
+USER 10001:10001
+EXPOSE 5000
+CMD ["gunicorn", "-b", "0.0.0.0:5000", "-w", "2", "app:app"]

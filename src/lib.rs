@@ -1,0 +1,9 @@
+//! stagecraft: an interactive terminal tutorial for Docker multi-stage builds.
+//!
+//! Data flows one way: pack YAML + Dockerfile text → [`syntax`] → [`facts`] → [`rules`] →
+//! [`grade`] → views ([`report`], the CLI, the TUI).
+
+pub mod facts;
+pub mod rules;
+pub mod shell;
+pub mod syntax;

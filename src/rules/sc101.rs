@@ -1,0 +1,39 @@
+//! SC101: the file has a build stage and a separate final stage.
+
+use super::{Outcome, Params, Rule, Severity};
+use crate::facts::Facts;
+
+pub const RULE: Rule = Rule {
+    id: "SC101",
+    title: "At least two stages",
+    summary: "Checks that the Dockerfile has at least two FROM instructions: a build stage and a runtime stage.",
+    why: "With one stage, everything used to build (gcc, g++, headers, caches: several hundred MB) ships in the image you run. A second stage starts clean and takes only the results.",
+    example: "FROM python:3.11\nRUN apt-get update && apt-get install -y gcc\nRUN pip install -r requirements.txt",
+    instead: "FROM python:3.11-slim AS builder\n# ... build here ...\nFROM python:3.11-slim AS runtime\nCOPY --from=builder /opt/venv /opt/venv",
+    equivalent: None,
+    severity: Severity::Error,
+    check,
+};
+
+fn check(facts: &Facts, _: &Params) -> Outcome {
+    let n = facts.stages.len();
+    let first = facts.stages[0].line;
+    if n >= 2 {
+        let names: Vec<String> = facts.stages.iter().map(|s| s.label()).collect();
+        Outcome::pass(Some(first), format!("{n} stages: {}", names.join(" → ")))
+    } else {
+        Outcome::fail(Some(first), format!("line {first}: only one stage; a multi-stage build needs a second FROM"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn one_stage_fails_two_pass() {
+        assert_fails(&RULE, "FROM python:3.11\nCMD [\"python\"]\n", "only one stage");
+        assert_passes(&RULE, "FROM python:3.11-slim AS builder\nFROM python:3.11-slim\n");
+    }
+}

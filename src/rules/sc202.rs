@@ -1,0 +1,75 @@
+//! SC202: the package install cleans up after itself and installs nothing extra.
+
+use super::{Outcome, Params, Rule, Severity, common};
+use crate::facts::{Facts, Manager, PackageRun};
+
+pub const RULE: Rule = Rule {
+    id: "SC202",
+    title: "Lean package install",
+    summary: "Checks that apt-get runs `update` and `install -y --no-install-recommends` together and removes /var/lib/apt/lists/* in the same RUN (on Alpine: `apk add --no-cache`).",
+    why: "Recommended packages add 100 MB or more that nothing uses; the package lists are another 20-40 MB in the layer. Removing them in a later RUN does not shrink the earlier layer.",
+    example: "RUN apt-get update && apt-get install -y gcc g++",
+    instead: "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends gcc g++ \\\n    && rm -rf /var/lib/apt/lists/*",
+    equivalent: Some("DL3008, DL3009, DL3015, DL3019"),
+    severity: Severity::Error,
+    check,
+};
+
+fn problem(run: &PackageRun) -> Option<&'static str> {
+    match run.manager {
+        Manager::Apk if !(run.no_cache || run.cleans_cache) => Some("apk add needs --no-cache (or remove /var/cache/apk/* in the same RUN)"),
+        Manager::Apk => None,
+        Manager::Apt if !run.updates => Some("apt-get install runs without apt-get update in the same RUN"),
+        Manager::Apt if !run.update_chained => Some("apt-get update and install must be joined with && (or `set -e`) so a failed update stops the build"),
+        Manager::Apt if !run.assume_yes => Some("apt-get install needs -y, or the build stops at the prompt"),
+        Manager::Apt if !run.no_recommends => Some("apt-get install needs --no-install-recommends"),
+        Manager::Apt if !run.cleans_cache => Some("the RUN does not remove /var/lib/apt/lists/*"),
+        Manager::Apt => None,
+    }
+}
+
+fn check(facts: &Facts, _: &Params) -> Outcome {
+    let build = match common::build_stage(facts) {
+        Ok(b) => b,
+        Err(o) => return o,
+    };
+    let installs: Vec<&PackageRun> = build.package_runs.iter().filter(|r| r.installs).collect();
+    if installs.is_empty() {
+        return Outcome::fail(None, format!("{} installs no system packages yet", build.label()));
+    }
+    for run in installs {
+        if let Some(p) = problem(run) {
+            return Outcome::fail(Some(run.line), format!("line {}: {p}", run.line));
+        }
+    }
+    Outcome::pass(build.package_runs.first().map(|r| r.line), "update, install and cleanup in one RUN")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn apt_hygiene() {
+        let ok = "FROM python:3.11\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\n";
+        assert_passes(&RULE, ok);
+        assert_fails(&RULE, "FROM python:3.11\nRUN apt-get update && apt-get install -y gcc && rm -rf /var/lib/apt/lists/*\n", "--no-install-recommends");
+        assert_fails(&RULE, "FROM python:3.11\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\n", "lists");
+        assert_fails(&RULE, "FROM python:3.11\nRUN apt-get update; apt-get install -y --no-install-recommends gcc; rm -rf /var/lib/apt/lists/*\n", "joined");
+        assert_passes(&RULE, "FROM python:3.11\nRUN set -e; apt-get update; apt-get install -y --no-install-recommends gcc; rm -rf /var/lib/apt/lists/*\n");
+        assert_fails(&RULE, "FROM python:3.11\nRUN apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\n", "without apt-get update");
+    }
+
+    #[test]
+    fn continuations_with_comments() {
+        let text = "FROM python:3.11\nRUN apt-get update \\\n    # compilers for wheels\n    && apt-get install --yes --no-install-recommends \\\n\n       gcc g++ \\\n    && rm -rf /var/lib/apt/lists/*\n";
+        assert_passes(&RULE, text);
+    }
+
+    #[test]
+    fn alpine() {
+        assert_passes(&RULE, "FROM python:3.11-alpine\nRUN apk add --no-cache gcc g++ musl-dev\n");
+        assert_fails(&RULE, "FROM python:3.11-alpine\nRUN apk add gcc g++\n", "--no-cache");
+    }
+}
