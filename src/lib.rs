@@ -3,7 +3,10 @@
 //! Data flows one way: pack YAML + Dockerfile text → [`syntax`] → [`facts`] → [`rules`] →
 //! [`grade`] → views ([`report`], the CLI, the TUI).
 
+pub mod cli;
 pub mod facts;
+pub mod grade;
+pub mod pack;
 pub mod rules;
 pub mod shell;
 pub mod syntax;

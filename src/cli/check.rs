@@ -1,0 +1,87 @@
+//! `stagecraft check`: grade a Dockerfile against the pack's TODOs.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::{EXIT_FAILING, EXIT_OK, Format, Input};
+use crate::grade::Analysis;
+use crate::pack::Pack;
+use crate::syntax::Diagnostic;
+
+#[derive(Serialize)]
+struct JsonRule<'a> {
+    id: &'a str,
+    passed: bool,
+    message: &'a str,
+    line: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct JsonTodo<'a> {
+    todo: u32,
+    id: &'a str,
+    title: &'a str,
+    passed: bool,
+    rules: Vec<JsonRule<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCheck<'a> {
+    file: &'a str,
+    passed: usize,
+    total: usize,
+    todos: Vec<JsonTodo<'a>>,
+    diagnostics: Vec<&'a Diagnostic>,
+}
+
+/// Renders the report; returns it with the exit code.
+pub fn run(input: &Input, pack: &Pack, format: Format) -> (String, u8) {
+    let analysis = Analysis::of(&input.text, pack);
+    let diagnostics: Vec<&Diagnostic> = input.warning.iter().chain(analysis.diagnostics()).collect();
+    let code = if analysis.passed() == analysis.todos.len() { EXIT_OK } else { EXIT_FAILING };
+    let out = match format {
+        Format::Json => {
+            let report = JsonCheck {
+                file: &input.name,
+                passed: analysis.passed(),
+                total: analysis.todos.len(),
+                todos: analysis
+                    .todos
+                    .iter()
+                    .map(|t| JsonTodo {
+                        todo: t.todo,
+                        id: &t.id,
+                        title: &t.title,
+                        passed: t.passed,
+                        rules: t.rules.iter().map(|r| JsonRule { id: &r.id, passed: r.passed, message: &r.message, line: r.line }).collect(),
+                    })
+                    .collect(),
+                diagnostics,
+            };
+            serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
+        }
+        Format::Text => text(input, &analysis, &diagnostics),
+    };
+    (out, code)
+}
+
+fn text(input: &Input, analysis: &Analysis, diagnostics: &[&Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let _ = writeln!(out, "{}:{}:{}: {}", input.name, d.line, d.column, d.message);
+    }
+    for todo in &analysis.todos {
+        let mark = if todo.passed { "✓" } else { "✗" };
+        let _ = writeln!(out, "{mark} TODO {}  {}", todo.todo, todo.title);
+        for r in &todo.rules {
+            if !r.passed {
+                let _ = writeln!(out, "    {} {}", r.id, r.message);
+            } else if r.status == crate::rules::Status::Warn {
+                let _ = writeln!(out, "    {} (warning) {}", r.id, r.message);
+            }
+        }
+    }
+    let _ = writeln!(out, "{}: {}/{} TODOs pass", input.name, analysis.passed(), analysis.todos.len());
+    out
+}

@@ -1,0 +1,100 @@
+//! Pack + facts → a verdict per TODO. The one entry point views call: [`Analysis::of`].
+
+use serde::Serialize;
+
+use crate::facts::{self, Facts};
+use crate::pack::{Lesson, Pack};
+use crate::rules::{self, Outcome, Params, Status};
+use crate::syntax::{self, Diagnostic, Parsed};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleVerdict {
+    pub id: String,
+    pub title: String,
+    pub passed: bool,
+    pub status: Status,
+    pub message: String,
+    pub line: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TodoVerdict {
+    pub todo: u32,
+    pub id: String,
+    pub title: String,
+    pub passed: bool,
+    pub rules: Vec<RuleVerdict>,
+    /// Advice rules: shown, never failing the TODO.
+    #[serde(skip)]
+    pub advice: Vec<RuleVerdict>,
+}
+
+impl TodoVerdict {
+    pub fn failing(&self) -> impl Iterator<Item = &RuleVerdict> {
+        self.rules.iter().filter(|r| !r.passed)
+    }
+}
+
+/// Everything derived from one version of the Dockerfile text.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub parsed: Parsed,
+    pub facts: Facts,
+    pub todos: Vec<TodoVerdict>,
+}
+
+impl Analysis {
+    pub fn of(text: &str, pack: &Pack) -> Analysis {
+        let parsed = syntax::parse(text);
+        let facts = facts::derive(&parsed);
+        let todos = grade(&pack.lessons, &pack.params, &facts);
+        Analysis { parsed, facts, todos }
+    }
+
+    pub fn passed(&self) -> usize {
+        self.todos.iter().filter(|t| t.passed).count()
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.parsed.diagnostics
+    }
+
+    /// Lines a failing rule points at, for gutter marks.
+    pub fn failing_lines(&self) -> Vec<usize> {
+        let mut lines: Vec<usize> = self.todos.iter().flat_map(|t| t.failing().filter_map(|r| r.line)).collect();
+        lines.extend(self.parsed.diagnostics.iter().map(|d| d.line));
+        lines.sort_unstable();
+        lines.dedup();
+        lines
+    }
+}
+
+fn verdict(id: &str, outcome: Outcome) -> RuleVerdict {
+    let title = rules::by_id(id).map_or("", |r| r.title).to_string();
+    RuleVerdict { id: id.to_string(), title, passed: outcome.passed(), status: outcome.status, message: outcome.message, line: outcome.line }
+}
+
+pub fn grade(lessons: &[Lesson], params: &Params, facts: &Facts) -> Vec<TodoVerdict> {
+    let run = |ids: &[String]| -> Vec<RuleVerdict> {
+        ids.iter()
+            .map(|id| match rules::by_id(id) {
+                Some(rule) => verdict(rule.id, rule.run(facts, params)),
+                None => verdict(id, Outcome::fail(None, format!("unknown rule {id}"))),
+            })
+            .collect()
+    };
+    lessons
+        .iter()
+        .map(|lesson| {
+            let rules = run(&lesson.rules);
+            TodoVerdict {
+                todo: lesson.todo,
+                id: lesson.id.clone(),
+                title: lesson.title.clone(),
+                passed: rules.iter().all(|r| r.passed),
+                rules,
+                advice: run(&lesson.advice),
+            }
+        })
+        .collect()
+}
