@@ -7,6 +7,7 @@ pub mod cli;
 pub mod facts;
 pub mod grade;
 pub mod pack;
+pub mod report;
 pub mod rules;
 pub mod shell;
 pub mod syntax;

@@ -5,6 +5,7 @@ mod common;
 mod params;
 
 pub use params::{Params, WsgiServer};
+pub use sc303::cache_off as pip_cache_off;
 
 use serde::Serialize;
 

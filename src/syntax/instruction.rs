@@ -65,9 +65,19 @@ const VALUED: &[&str] = &["from", "chown", "chmod", "platform", "mount", "networ
 pub fn interpret(raw: RawInstruction, diagnostics: &mut Vec<Diagnostic>) -> Instruction {
     let span = Span { line: raw.line, column: raw.column, end_line: raw.end_line };
     let args_column = raw.column + raw.keyword.len() + 1;
-    let mut error = |message: String| diagnostics.push(Diagnostic::error(raw.line, raw.column, message));
-
     let (flags, rest) = split_flags(&raw.args);
+    // One broken line gives one diagnostic: a flag without its value says so, and nothing else.
+    let flag_error = flags.iter().find(|f| VALUED.contains(&f.name.as_str()) && f.value.as_deref().is_none_or(str::is_empty)).map(|f| {
+        Diagnostic::error(raw.line, args_column, format!("--{} needs a value{}", f.name, if f.name == "from" { ", e.g. --from=builder" } else { "" }))
+    });
+    let quiet = flag_error.is_some();
+    diagnostics.extend(flag_error);
+    let mut error = |message: String| {
+        if !quiet {
+            diagnostics.push(Diagnostic::error(raw.line, raw.column, message));
+        }
+    };
+
     let keyword = raw.keyword.as_str();
     let kind = if !KNOWN.contains(&keyword) {
         let hint = KNOWN
@@ -96,15 +106,6 @@ pub fn interpret(raw: RawInstruction, diagnostics: &mut Vec<Diagnostic>) -> Inst
             _ => Kind::Other,
         }
     };
-    for flag in &flags {
-        if VALUED.contains(&flag.name.as_str()) && flag.value.as_deref().is_none_or(str::is_empty) {
-            diagnostics.push(Diagnostic::error(
-                raw.line,
-                args_column,
-                format!("--{} needs a value{}", flag.name, if flag.name == "from" { ", e.g. --from=builder" } else { "" }),
-            ));
-        }
-    }
     Instruction { keyword: raw.keyword, span, flags, args: raw.args, heredocs: raw.heredocs, kind }
 }
 

@@ -1,0 +1,223 @@
+//! Estimated image sizes from the table in `assets/sizes.yaml`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::facts::{Facts, PipTarget, Stage, Variant, requirement_name};
+use crate::pack::files;
+use crate::rules::Params;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SizeTable {
+    base_images: BTreeMap<String, u32>,
+    full_image_includes: Vec<String>,
+    apt_packages: BTreeMap<String, u32>,
+    apt_lists: u32,
+    pip_packages: BTreeMap<String, u32>,
+    pip_cache_ratio: f64,
+}
+
+/// The table compiled into the binary (a broken table is a build-time mistake that the
+/// tests catch, so the fallback is only an empty table).
+pub fn table() -> &'static SizeTable {
+    static TABLE: OnceLock<SizeTable> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let text = files::embedded(Path::new("assets/sizes.yaml")).unwrap_or_default();
+        serde_yaml::from_slice(text).unwrap_or(SizeTable {
+            base_images: BTreeMap::new(),
+            full_image_includes: vec![],
+            apt_packages: BTreeMap::new(),
+            apt_lists: 0,
+            pip_packages: BTreeMap::new(),
+            pip_cache_ratio: 0.0,
+        })
+    })
+}
+
+impl SizeTable {
+    fn base(&self, variant: Variant) -> u32 {
+        let key = match variant {
+            Variant::Full => "full",
+            Variant::Slim => "slim",
+            Variant::Alpine => "alpine",
+            Variant::Distroless => "distroless",
+            Variant::Stage | Variant::Other => "other",
+        };
+        self.base_images.get(key).copied().unwrap_or(0)
+    }
+    pub fn apt(&self, pkg: &str) -> u32 {
+        let name = pkg.split('=').next().unwrap_or(pkg);
+        self.apt_packages.get(name).or(self.apt_packages.get("default")).copied().unwrap_or(0)
+    }
+    fn pip(&self, pkg: &str) -> u32 {
+        self.pip_packages.get(pkg).or(self.pip_packages.get("default")).copied().unwrap_or(0)
+    }
+    fn cache(&self, mb: u32) -> u32 {
+        (f64::from(mb) * self.pip_cache_ratio).round() as u32
+    }
+}
+
+/// Python packages a stage installs itself (requirements resolved through the pack).
+fn pip_packages(stage: &Stage, params: &Params) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for pip in stage.pip_installs.iter().filter(|p| p.line > stage.line) {
+        if !pip.requirement_files.is_empty() {
+            names.extend(params.requirements.iter().cloned());
+        }
+        names.extend(pip.packages.iter().map(|p| requirement_name(p)).filter(|p| !matches!(p.as_str(), "pip" | "setuptools" | "wheel")));
+    }
+    names
+}
+
+fn pip_mb(stage: &Stage, params: &Params) -> u32 {
+    pip_packages(stage, params).iter().map(|p| table().pip(p)).sum()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Part {
+    pub what: String,
+    pub mb: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StageSize {
+    pub total: u32,
+    pub parts: Vec<Part>,
+}
+
+/// The estimated size of every stage.
+pub fn estimate(facts: &Facts, params: &Params) -> Vec<StageSize> {
+    let t = table();
+    let mut sizes: Vec<StageSize> = Vec::with_capacity(facts.stages.len());
+    for stage in &facts.stages {
+        let mut parts = Vec::new();
+        let base = match stage.parent {
+            Some(p) => sizes[p].total,
+            None => t.base(stage.base.variant),
+        };
+        parts.push(Part { what: stage.base.text.clone(), mb: base });
+        let own_runs = stage.package_runs.iter().filter(|r| r.line > stage.line);
+        for run in own_runs {
+            for pkg in &run.packages {
+                if stage.base.variant == Variant::Full && t.full_image_includes.contains(pkg) {
+                    continue;
+                }
+                parts.push(Part { what: pkg.clone(), mb: t.apt(pkg) });
+            }
+            if run.updates && !run.cleans_cache && run.manager == crate::facts::Manager::Apt {
+                parts.push(Part { what: "apt package lists".into(), mb: t.apt_lists });
+            }
+        }
+        let pip = pip_mb(stage, params);
+        if pip > 0 {
+            parts.push(Part { what: "Python packages".into(), mb: pip });
+            let cached = stage.pip_installs.iter().filter(|p| p.line > stage.line).any(|p| !crate::rules::pip_cache_off(stage, p));
+            if cached {
+                parts.push(Part { what: "pip cache".into(), mb: t.cache(pip) });
+            }
+        }
+        for copy in &stage.copies {
+            let Some(src) = copy.from.as_ref().and_then(|f| f.stage).filter(|&s| s < sizes.len()) else { continue };
+            let from = &facts.stages[src];
+            if copy.sources.iter().any(|s| s.trim_end_matches('/').is_empty()) {
+                parts.push(Part { what: format!("all of {}", from.label()), mb: sizes[src].total });
+            } else if copy.sources.iter().any(|s| installs_into(from, s)) {
+                parts.push(Part { what: format!("Python packages from {}", from.label()), mb: pip_mb(from, params) });
+            }
+        }
+        let total = parts.iter().map(|p| p.mb).sum();
+        sizes.push(StageSize { total, parts });
+    }
+    sizes
+}
+
+fn installs_into(stage: &Stage, source: &str) -> bool {
+    let source = source.trim_end_matches('/');
+    stage.pip_installs.iter().any(|p| match &p.target {
+        PipTarget::Venv(d) | PipTarget::Prefix(d) | PipTarget::Target(d) => d.trim_end_matches('/') == source,
+        PipTarget::User => source.ends_with("/.local"),
+        PipTarget::System => source.contains("site-packages"),
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Comparison {
+    pub full_single: u32,
+    pub slim_single: u32,
+    pub this_file: u32,
+    pub savings: i64,
+    pub savings_percent: i64,
+    /// What the build stages carry that the final image leaves out.
+    pub excluded: Vec<Part>,
+    pub python: String,
+}
+
+pub fn compare(facts: &Facts, params: &Params) -> Comparison {
+    let t = table();
+    let sizes = estimate(facts, params);
+    let pip: u32 = params.requirements.iter().map(|p| t.pip(p)).sum();
+    let build_tools: u32 = params.build_packages.iter().map(|p| t.apt(p)).sum();
+    let full_single = t.base(Variant::Full) + pip + t.cache(pip);
+    let slim_single = t.base(Variant::Slim) + build_tools + pip;
+    let this_file = sizes.last().map_or(0, |s| s.total);
+    let savings = i64::from(full_single) - i64::from(this_file);
+    let mut excluded = Vec::new();
+    if let Some(fin) = facts.final_stage() {
+        let kept: BTreeSet<&str> = sizes[fin.index].parts.iter().map(|p| p.what.as_str()).collect();
+        for (i, size) in sizes.iter().enumerate().filter(|(i, _)| *i != fin.index && facts.needed[*i]) {
+            for part in size.parts.iter().skip(1) {
+                if !kept.contains(part.what.as_str()) && part.what != "Python packages" && !excluded.iter().any(|e: &Part| e.what == part.what) {
+                    excluded.push(Part { what: format!("{} (in {})", part.what, facts.stages[i].label()), mb: part.mb });
+                }
+            }
+        }
+    }
+    let python = facts
+        .build()
+        .and_then(|b| b.base.python)
+        .map_or("3".to_string(), |(a, b)| format!("{a}.{b}"));
+    Comparison {
+        full_single,
+        slim_single,
+        this_file,
+        savings,
+        savings_percent: if full_single > 0 { savings * 100 / i64::from(full_single) } else { 0 },
+        excluded,
+        python,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts;
+    use crate::syntax;
+
+    fn sizes(text: &str) -> Vec<StageSize> {
+        estimate(&facts::derive(&syntax::parse(text)), &Params::default())
+    }
+
+    #[test]
+    fn table_loads_and_multistage_is_smaller() {
+        assert!(table().base(Variant::Full) > 900);
+        let single = sizes(include_str!("../../starter/Dockerfile"));
+        let multi = sizes(include_str!("../../solutions/venv.Dockerfile"));
+        let final_multi = multi.last().unwrap().total;
+        assert!(final_multi < single[0].total / 2, "{final_multi} vs {}", single[0].total);
+        // The runtime has the Python packages but not the compilers.
+        let parts: Vec<&str> = multi.last().unwrap().parts.iter().map(|p| p.what.as_str()).collect();
+        assert!(parts.iter().any(|p| p.starts_with("Python packages from builder")), "{parts:?}");
+        assert!(!parts.contains(&"gcc"));
+    }
+
+    #[test]
+    fn pip_cache_is_counted_when_not_disabled() {
+        let with = sizes("FROM python:3.11-slim\nRUN pip install -r requirements.txt\n");
+        let without = sizes("FROM python:3.11-slim\nRUN pip install --no-cache-dir -r requirements.txt\n");
+        assert!(with[0].total > without[0].total);
+    }
+}
