@@ -48,7 +48,11 @@ impl Analysis {
         let parsed = syntax::parse(text);
         let facts = facts::derive(&parsed);
         let todos = grade(&pack.lessons, &pack.params, &facts);
-        Analysis { parsed, facts, todos }
+        Analysis {
+            parsed,
+            facts,
+            todos,
+        }
     }
 
     pub fn passed(&self) -> usize {
@@ -61,7 +65,11 @@ impl Analysis {
 
     /// Lines a failing rule points at, for gutter marks.
     pub fn failing_lines(&self) -> Vec<usize> {
-        let mut lines: Vec<usize> = self.todos.iter().flat_map(|t| t.failing().filter_map(|r| r.line)).collect();
+        let mut lines: Vec<usize> = self
+            .todos
+            .iter()
+            .flat_map(|t| t.failing().filter_map(|r| r.line))
+            .collect();
         lines.extend(self.parsed.diagnostics.iter().map(|d| d.line));
         lines.sort_unstable();
         lines.dedup();
@@ -71,7 +79,14 @@ impl Analysis {
 
 fn verdict(id: &str, outcome: Outcome) -> RuleVerdict {
     let title = rules::by_id(id).map_or("", |r| r.title).to_string();
-    RuleVerdict { id: id.to_string(), title, passed: outcome.passed(), status: outcome.status, message: outcome.message, line: outcome.line }
+    RuleVerdict {
+        id: id.to_string(),
+        title,
+        passed: outcome.passed(),
+        status: outcome.status,
+        message: outcome.message,
+        line: outcome.line,
+    }
 }
 
 pub fn grade(lessons: &[Lesson], params: &Params, facts: &Facts) -> Vec<TodoVerdict> {

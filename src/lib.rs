@@ -3,6 +3,8 @@
 //! Data flows one way: pack YAML + Dockerfile text → [`syntax`] → [`facts`] → [`rules`] →
 //! [`grade`] → views ([`report`], the CLI, the TUI).
 
+#[doc(hidden)]
+pub mod bench_input;
 pub mod cli;
 pub mod facts;
 pub mod grade;

@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 use stagecraft::cli::{self, EXIT_USAGE, Format};
 
 #[derive(Parser)]
-#[command(name = "stagecraft", version, about = "An interactive tutorial for Docker multi-stage builds")]
+#[command(
+    name = "stagecraft",
+    version,
+    about = "An interactive tutorial for Docker multi-stage builds"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -53,7 +57,11 @@ enum LessonsCommand {
 }
 
 fn emit(out: String, code: u8) -> ExitCode {
-    let mut stream: Box<dyn Write> = if code == EXIT_USAGE { Box::new(std::io::stderr()) } else { Box::new(std::io::stdout()) };
+    let mut stream: Box<dyn Write> = if code == EXIT_USAGE {
+        Box::new(std::io::stderr())
+    } else {
+        Box::new(std::io::stdout())
+    };
     let _ = stream.write_all(out.as_bytes());
     ExitCode::from(code)
 }
@@ -66,7 +74,9 @@ fn fail(message: String) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Lessons { command: LessonsCommand::Validate { dir } }) => {
+        Some(Command::Lessons {
+            command: LessonsCommand::Validate { dir },
+        }) => {
             let (out, code) = cli::validate::run(dir.as_ref().or(cli.pack.as_ref()));
             emit(out, code)
         }

@@ -39,8 +39,12 @@ impl ShellCommand {
 
     pub fn has_flag(&self, names: &[&str]) -> bool {
         self.args().iter().any(|w| {
-            names.iter().any(|n| w == n || (w.starts_with(n) && w[n.len()..].starts_with('=')))
-        }) || self.short_flags().any(|c| names.iter().any(|n| n.len() == 2 && n.ends_with(c)))
+            names
+                .iter()
+                .any(|n| w == n || (w.starts_with(n) && w[n.len()..].starts_with('=')))
+        }) || self
+            .short_flags()
+            .any(|c| names.iter().any(|n| n.len() == 2 && n.ends_with(c)))
     }
 
     /// Single-letter flags, including bundled ones (`-yq` → y, q).
@@ -91,7 +95,11 @@ impl Script {
     /// says whether a failure of the earlier one stops the later one.
     pub fn fails_together(&self) -> bool {
         self.errexit
-            || self.commands.iter().skip(1).all(|c| matches!(c.joiner, Joiner::And | Joiner::Pipe))
+            || self
+                .commands
+                .iter()
+                .skip(1)
+                .all(|c| matches!(c.joiner, Joiner::And | Joiner::Pipe))
     }
 }
 
@@ -109,10 +117,11 @@ pub fn parse(text: &str) -> Script {
             current.push(c);
             if c == q {
                 quote = None;
-            } else if c == '\\' && q == '"' {
-                if let Some(n) = chars.next() {
-                    current.push(n);
-                }
+            } else if c == '\\'
+                && q == '"'
+                && let Some(n) = chars.next()
+            {
+                current.push(n);
             }
             continue;
         }
@@ -173,8 +182,11 @@ fn flush(script: &mut Script, joiner: Joiner, text: &str) {
         return;
     }
     // A half-typed quote makes shlex give up; fall back to whitespace so rules still see words.
-    let words = shlex::split(text)
-        .unwrap_or_else(|| text.split_whitespace().map(|w| w.trim_matches(['"', '\'']).to_string()).collect());
+    let words = shlex::split(text).unwrap_or_else(|| {
+        text.split_whitespace()
+            .map(|w| w.trim_matches(['"', '\'']).to_string())
+            .collect()
+    });
     push_command(script, joiner, words);
 }
 
@@ -197,7 +209,11 @@ fn push_command(script: &mut Script, joiner: Joiner, mut words: Vec<String>) {
             script.errexit = true;
         }
     }
-    let joiner = if script.commands.is_empty() { Joiner::First } else { joiner };
+    let joiner = if script.commands.is_empty() {
+        Joiner::First
+    } else {
+        joiner
+    };
     script.commands.push(ShellCommand { joiner, words });
 }
 
@@ -217,7 +233,11 @@ mod tests {
     use super::*;
 
     fn words(script: &Script) -> Vec<Vec<&str>> {
-        script.commands.iter().map(|c| c.words.iter().map(String::as_str).collect()).collect()
+        script
+            .commands
+            .iter()
+            .map(|c| c.words.iter().map(String::as_str).collect())
+            .collect()
     }
 
     #[test]
@@ -236,7 +256,13 @@ mod tests {
         let joiners: Vec<_> = s.commands.iter().map(|c| c.joiner).collect();
         assert_eq!(
             joiners,
-            vec![Joiner::First, Joiner::And, Joiner::Semicolon, Joiner::Pipe, Joiner::Or]
+            vec![
+                Joiner::First,
+                Joiner::And,
+                Joiner::Semicolon,
+                Joiner::Pipe,
+                Joiner::Or
+            ]
         );
     }
 
@@ -250,9 +276,18 @@ mod tests {
 
     #[test]
     fn option_values_in_every_spelling() {
-        for text in ["gunicorn -b 0.0.0.0:5000 app:app", "gunicorn --bind=0.0.0.0:5000 app:app", "gunicorn -b0.0.0.0:5000 app:app", "gunicorn --bind 0.0.0.0:5000 app:app"] {
+        for text in [
+            "gunicorn -b 0.0.0.0:5000 app:app",
+            "gunicorn --bind=0.0.0.0:5000 app:app",
+            "gunicorn -b0.0.0.0:5000 app:app",
+            "gunicorn --bind 0.0.0.0:5000 app:app",
+        ] {
             let s = parse(text);
-            assert_eq!(s.commands[0].option_value(&["-b", "--bind"]), Some("0.0.0.0:5000"), "{text}");
+            assert_eq!(
+                s.commands[0].option_value(&["-b", "--bind"]),
+                Some("0.0.0.0:5000"),
+                "{text}"
+            );
         }
     }
 
@@ -272,6 +307,9 @@ mod tests {
     #[test]
     fn comments_in_heredoc_bodies_are_ignored() {
         let s = parse("# install\napt-get update\n  pip install x # trailing\n");
-        assert_eq!(words(&s), vec![vec!["apt-get", "update"], vec!["pip", "install", "x"]]);
+        assert_eq!(
+            words(&s),
+            vec![vec!["apt-get", "update"], vec!["pip", "install", "x"]]
+        );
     }
 }

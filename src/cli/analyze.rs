@@ -46,17 +46,30 @@ fn report(input: &Input, pack: &Pack) -> (Report, Facts) {
         .filter_map(|id| rules::by_id(id))
         .map(|r| {
             let o = r.run(&facts, &pack.params);
-            Check { id: r.id, title: r.title, passed: o.passed(), message: o.message }
+            Check {
+                id: r.id,
+                title: r.title,
+                passed: o.passed(),
+                message: o.message,
+            }
         })
         .collect();
     let score = checks.iter().filter(|c| c.passed).count();
     let build_name = facts.build().and_then(|b| b.name.clone());
     let port = pack.params.port;
-    let mut build_commands = vec![format!("docker build -t {IMAGE}:multistage -f {} .", input.name)];
+    let mut build_commands = vec![format!(
+        "docker build -t {IMAGE}:multistage -f {} .",
+        input.name
+    )];
     if let Some(name) = &build_name {
-        build_commands.push(format!("docker build --target {name} -t {IMAGE}:{name} -f {} .", input.name));
+        build_commands.push(format!(
+            "docker build --target {name} -t {IMAGE}:{name} -f {} .",
+            input.name
+        ));
     }
-    build_commands.push(format!("docker run -d -p {port}:{port} --name {IMAGE} {IMAGE}:multistage"));
+    build_commands.push(format!(
+        "docker run -d -p {port}:{port} --name {IMAGE} {IMAGE}:multistage"
+    ));
     build_commands.push(format!("curl http://localhost:{port}/status"));
     build_commands.push(format!("docker images {IMAGE}"));
     let from = build_name.as_deref().unwrap_or("builder");
@@ -64,7 +77,10 @@ fn report(input: &Input, pack: &Pack) -> (Report, Facts) {
         "Multistage builds separate build-time from runtime dependencies".to_string(),
         format!("COPY --from={from} transfers only needed artifacts"),
         "Non-root USER improves container security".to_string(),
-        format!("Copy {} first for better layer caching", pack.params.requirements_file),
+        format!(
+            "Copy {} first for better layer caching",
+            pack.params.requirements_file
+        ),
         "HEALTHCHECK enables container orchestration integration".to_string(),
     ];
     let report = Report {
@@ -87,8 +103,15 @@ pub fn run(input: &Input, pack: &Pack, format: Format) -> String {
         return serde_json::to_string_pretty(&r).unwrap_or_default() + "\n";
     }
     let mut o = String::new();
-    let _ = writeln!(o, "{BANNER}\nDOCKER MULTISTAGE BUILD - Analysis & Demonstration\n{BANNER}\n");
-    let _ = writeln!(o, "📄 Analyzing: {}\n   Found {} build stage(s)", r.file, r.stages);
+    let _ = writeln!(
+        o,
+        "{BANNER}\nDOCKER MULTISTAGE BUILD - Analysis & Demonstration\n{BANNER}\n"
+    );
+    let _ = writeln!(
+        o,
+        "📄 Analyzing: {}\n   Found {} build stage(s)",
+        r.file, r.stages
+    );
     if let Some(w) = &input.warning {
         let _ = writeln!(o, "   ⚠ {}:{}:{}: {}", r.file, w.line, w.column, w.message);
     }
@@ -108,21 +131,37 @@ pub fn run(input: &Input, pack: &Pack, format: Format) -> String {
 
     let s = &r.sizes;
     let py = &s.python;
-    let this = if facts.stages.len() > 1 { "this file (multistage)" } else { "this file (single-stage)" };
+    let this = if facts.stages.len() > 1 {
+        "this file (multistage)"
+    } else {
+        "this file (single-stage)"
+    };
     let rows = [
         (format!("python:{py} (single-stage)"), s.full_single),
         (format!("python:{py}-slim (single-stage)"), s.slim_single),
         (this.to_string(), s.this_file),
     ];
-    let w = rows.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
+    let w = rows
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
     let _ = writeln!(o, "\n📊 Estimated Size Comparison:\n{RULE_LINE}");
     for (label, mb) in &rows {
         let _ = writeln!(o, "   {label:<w$}: ~{mb} MB");
     }
     if s.savings > 0 {
-        let _ = writeln!(o, "\n   💾 Savings: ~{} MB ({}% reduction)", s.savings, s.savings_percent);
+        let _ = writeln!(
+            o,
+            "\n   💾 Savings: ~{} MB ({}% reduction)",
+            s.savings, s.savings_percent
+        );
     } else {
-        let _ = writeln!(o, "\n   💾 Savings: none yet ({} MB larger than the full single-stage image)", -s.savings);
+        let _ = writeln!(
+            o,
+            "\n   💾 Savings: none yet ({} MB larger than the full single-stage image)",
+            -s.savings
+        );
     }
     if !s.excluded.is_empty() {
         let _ = writeln!(o, "\n   Excluded from final image:");
@@ -130,12 +169,27 @@ pub fn run(input: &Input, pack: &Pack, format: Format) -> String {
             let _ = writeln!(o, "   • {} (~{} MB)", e.what, e.mb);
         }
     }
-    let _ = writeln!(o, "   (estimates from assets/sizes.yaml, not a measured build)");
+    let _ = writeln!(
+        o,
+        "   (estimates from assets/sizes.yaml, not a measured build)"
+    );
 
     let _ = writeln!(o, "\n🛠️  Build Commands:\n{RULE_LINE}");
-    let comments = ["Build the full image", "Build only the build stage (for debugging)", "Run the container", "Test the status endpoint", "Compare sizes"];
+    let comments = [
+        "Build the full image",
+        "Build only the build stage (for debugging)",
+        "Run the container",
+        "Test the status endpoint",
+        "Compare sizes",
+    ];
     let skip_target = usize::from(facts.build().and_then(|b| b.name.as_ref()).is_none());
-    for (cmd, comment) in r.build_commands.iter().zip(comments.iter().enumerate().filter(|(i, _)| !(skip_target == 1 && *i == 1)).map(|(_, c)| c)) {
+    for (cmd, comment) in r.build_commands.iter().zip(
+        comments
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !(skip_target == 1 && *i == 1))
+            .map(|(_, c)| c),
+    ) {
         let _ = writeln!(o, "   # {comment}\n   {cmd}\n");
     }
     let _ = writeln!(o, "{BANNER}\n📚 Key Takeaways:\n{BANNER}");

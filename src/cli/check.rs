@@ -38,8 +38,13 @@ struct JsonCheck<'a> {
 /// Renders the report; returns it with the exit code.
 pub fn run(input: &Input, pack: &Pack, format: Format) -> (String, u8) {
     let analysis = Analysis::of(&input.text, pack);
-    let diagnostics: Vec<&Diagnostic> = input.warning.iter().chain(analysis.diagnostics()).collect();
-    let code = if analysis.passed() == analysis.todos.len() { EXIT_OK } else { EXIT_FAILING };
+    let diagnostics: Vec<&Diagnostic> =
+        input.warning.iter().chain(analysis.diagnostics()).collect();
+    let code = if analysis.passed() == analysis.todos.len() {
+        EXIT_OK
+    } else {
+        EXIT_FAILING
+    };
     let out = match format {
         Format::Json => {
             let report = JsonCheck {
@@ -54,7 +59,16 @@ pub fn run(input: &Input, pack: &Pack, format: Format) -> (String, u8) {
                         id: &t.id,
                         title: &t.title,
                         passed: t.passed,
-                        rules: t.rules.iter().map(|r| JsonRule { id: &r.id, passed: r.passed, message: &r.message, line: r.line }).collect(),
+                        rules: t
+                            .rules
+                            .iter()
+                            .map(|r| JsonRule {
+                                id: &r.id,
+                                passed: r.passed,
+                                message: &r.message,
+                                line: r.line,
+                            })
+                            .collect(),
                     })
                     .collect(),
                 diagnostics,
@@ -82,6 +96,12 @@ fn text(input: &Input, analysis: &Analysis, diagnostics: &[&Diagnostic]) -> Stri
             }
         }
     }
-    let _ = writeln!(out, "{}: {}/{} TODOs pass", input.name, analysis.passed(), analysis.todos.len());
+    let _ = writeln!(
+        out,
+        "{}: {}/{} TODOs pass",
+        input.name,
+        analysis.passed(),
+        analysis.todos.len()
+    );
     out
 }

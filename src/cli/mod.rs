@@ -32,14 +32,21 @@ pub struct Input {
 pub fn read_input(path: &Path) -> Result<Input, String> {
     let (name, bytes) = if path == Path::new("-") {
         let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).map_err(|e| format!("<stdin>: {e}"))?;
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("<stdin>: {e}"))?;
         ("<stdin>".to_string(), buf)
     } else {
-        let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
         (path.display().to_string(), bytes)
     };
     let (text, warning) = syntax::decode(&bytes);
-    Ok(Input { name, text, warning })
+    Ok(Input {
+        name,
+        text,
+        warning,
+    })
 }
 
 /// The embedded pack, or the one in `dir`; errors are printed `file:line:col: message`.

@@ -42,7 +42,8 @@ impl Base {
         let image = parsed.image.trim_start_matches("library/").to_string();
         let registry = parsed.registry.as_deref();
         let tag = parsed.tag.clone();
-        let official_python = image == "python" && matches!(registry, None | Some("docker.io") | Some("index.docker.io"));
+        let official_python = image == "python"
+            && matches!(registry, None | Some("docker.io") | Some("index.docker.io"));
         let tag_text = tag.as_deref().unwrap_or("");
         let distroless = image.contains("distroless/python");
         let variant = if is_stage {
@@ -60,14 +61,20 @@ impl Base {
         };
         let libc = match variant {
             Variant::Alpine => Libc::Musl,
-            Variant::Stage | Variant::Other if !matches!(image.as_str(), "debian" | "ubuntu") => Libc::Unknown,
+            Variant::Stage | Variant::Other if !matches!(image.as_str(), "debian" | "ubuntu") => {
+                Libc::Unknown
+            }
             _ => Libc::Glibc,
         };
         let python = if official_python {
             python_version(tag_text)
         } else if distroless {
             // gcr.io/distroless/python3-debian12 ships Debian 12's Python 3.11.
-            image.strip_prefix("gcr.io/").unwrap_or(&image).contains("debian12").then_some((3, 11))
+            image
+                .strip_prefix("gcr.io/")
+                .unwrap_or(&image)
+                .contains("debian12")
+                .then_some((3, 11))
         } else {
             None
         };
@@ -85,11 +92,18 @@ impl Base {
 
     /// A tag other than `latest`, or a digest.
     pub fn is_pinned(&self) -> bool {
-        self.digest.is_some() || self.tag.as_deref().is_some_and(|t| t != "latest" && !t.starts_with("latest-"))
+        self.digest.is_some()
+            || self
+                .tag
+                .as_deref()
+                .is_some_and(|t| t != "latest" && !t.starts_with("latest-"))
     }
 
     pub fn is_small(&self) -> bool {
-        matches!(self.variant, Variant::Slim | Variant::Alpine | Variant::Distroless)
+        matches!(
+            self.variant,
+            Variant::Slim | Variant::Alpine | Variant::Distroless
+        )
     }
 }
 
@@ -112,15 +126,24 @@ mod tests {
     fn classifies_python_images() {
         let b = base("python:3.11-slim-bookworm");
         assert!(b.official_python && b.is_pinned() && b.is_small());
-        assert_eq!((b.python, b.variant, b.libc), (Some((3, 11)), Variant::Slim, Libc::Glibc));
+        assert_eq!(
+            (b.python, b.variant, b.libc),
+            (Some((3, 11)), Variant::Slim, Libc::Glibc)
+        );
         let b = base("python:3.12.1-alpine3.19");
-        assert_eq!((b.python, b.variant, b.libc), (Some((3, 12)), Variant::Alpine, Libc::Musl));
+        assert_eq!(
+            (b.python, b.variant, b.libc),
+            (Some((3, 12)), Variant::Alpine, Libc::Musl)
+        );
         let b = base("docker.io/library/python:3.11");
         assert!(b.official_python);
         assert_eq!(b.variant, Variant::Full);
         assert!(!base("python").is_pinned());
         assert!(!base("python:latest").is_pinned());
-        assert!(base("python@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef").is_pinned());
+        assert!(
+            base("python@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
+                .is_pinned()
+        );
         assert!(!base("mypython:3.11").official_python);
     }
 }

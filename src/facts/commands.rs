@@ -64,7 +64,11 @@ pub struct RunEffects {
 
 /// `venv_on_path`: which virtualenv is first on PATH, given the virtualenvs that exist (a
 /// venv created earlier in this same RUN counts).
-pub fn read_run(script: &Script, line: usize, venv_on_path: &dyn Fn(&[String]) -> Option<String>) -> RunEffects {
+pub fn read_run(
+    script: &Script,
+    line: usize,
+    venv_on_path: &dyn Fn(&[String]) -> Option<String>,
+) -> RunEffects {
     let mut fx = RunEffects::default();
     let mut sourced: Option<String> = None;
     let mut pkg: Option<PackageRun> = None;
@@ -74,7 +78,11 @@ pub fn read_run(script: &Script, line: usize, venv_on_path: &dyn Fn(&[String]) -
         let name = cmd.program_name();
         match name {
             "apt-get" | "apt" | "apk" => {
-                let manager = if name == "apk" { Manager::Apk } else { Manager::Apt };
+                let manager = if name == "apk" {
+                    Manager::Apk
+                } else {
+                    Manager::Apt
+                };
                 let p = pkg.get_or_insert_with(|| PackageRun {
                     line,
                     manager,
@@ -87,7 +95,10 @@ pub fn read_run(script: &Script, line: usize, venv_on_path: &dyn Fn(&[String]) -
                     cleans_cache: false,
                     no_cache: false,
                 });
-                let positional = positionals(cmd.args(), &["-o", "-t", "-c", "--repository", "-X", "--virtual", "-t"]);
+                let positional = positionals(
+                    cmd.args(),
+                    &["-o", "-t", "-c", "--repository", "-X", "--virtual", "-t"],
+                );
                 match positional.first().map(String::as_str) {
                     Some("update") => {
                         p.updates = true;
@@ -98,11 +109,16 @@ pub fn read_run(script: &Script, line: usize, venv_on_path: &dyn Fn(&[String]) -
                         p.packages.extend(positional[1..].iter().cloned());
                         p.assume_yes |= cmd.has_flag(&["-y", "--yes", "--assume-yes"]);
                         p.no_recommends |= cmd.has_flag(&["--no-install-recommends"])
-                            || cmd.args().iter().any(|a| a.contains("Install-Recommends=false") || a.contains("Install-Recommends=0"));
+                            || cmd.args().iter().any(|a| {
+                                a.contains("Install-Recommends=false")
+                                    || a.contains("Install-Recommends=0")
+                            });
                         p.no_cache |= cmd.has_flag(&["--no-cache"]);
                         if let Some(u) = last_update {
                             p.update_chained |= script.errexit
-                                || script.commands[u + 1..=i].iter().all(|c| c.joiner == Joiner::And);
+                                || script.commands[u + 1..=i]
+                                    .iter()
+                                    .all(|c| c.joiner == Joiner::And);
                         }
                     }
                     Some("clean") if manager == Manager::Apk => {}
@@ -111,20 +127,47 @@ pub fn read_run(script: &Script, line: usize, venv_on_path: &dyn Fn(&[String]) -
             }
             "rm" => {
                 for a in cmd.args() {
-                    let cleans = a.starts_with("/var/lib/apt/lists") || a.starts_with("/var/cache/apk");
-                    if cleans {
-                        if let Some(p) = pkg.as_mut() {
-                            p.cleans_cache = true;
-                        }
+                    let cleans =
+                        a.starts_with("/var/lib/apt/lists") || a.starts_with("/var/cache/apk");
+                    if cleans && let Some(p) = pkg.as_mut() {
+                        p.cleans_cache = true;
                     }
                 }
             }
-            "mkdir" => fx.created_dirs.extend(positionals(cmd.args(), &["-m", "--mode"])),
+            "mkdir" => fx
+                .created_dirs
+                .extend(positionals(cmd.args(), &["-m", "--mode"])),
             "useradd" | "adduser" => {
-                let valued = ["-u", "-g", "-G", "-d", "-s", "-c", "-k", "-e", "-f", "-p", "-h", "-K", "--uid", "--gid", "--home", "--shell", "--ingroup", "--gecos", "--comment", "--groups", "--home-dir"];
+                let valued = [
+                    "-u",
+                    "-g",
+                    "-G",
+                    "-d",
+                    "-s",
+                    "-c",
+                    "-k",
+                    "-e",
+                    "-f",
+                    "-p",
+                    "-h",
+                    "-K",
+                    "--uid",
+                    "--gid",
+                    "--home",
+                    "--shell",
+                    "--ingroup",
+                    "--gecos",
+                    "--comment",
+                    "--groups",
+                    "--home-dir",
+                ];
                 let pos = positionals(cmd.args(), &valued);
                 // `adduser NAME GROUP` adds a user to a group; the user is the first word.
-                let user = if name == "adduser" { pos.first() } else { pos.last() };
+                let user = if name == "adduser" {
+                    pos.first()
+                } else {
+                    pos.last()
+                };
                 if let Some(u) = user {
                     fx.users.push(u.clone());
                 }
@@ -139,29 +182,38 @@ pub fn read_run(script: &Script, line: usize, venv_on_path: &dyn Fn(&[String]) -
                 }
             }
             "." | "source" => {
-                if let Some(dir) = cmd.args().first().and_then(|a| a.strip_suffix("/bin/activate")) {
+                if let Some(dir) = cmd
+                    .args()
+                    .first()
+                    .and_then(|a| a.strip_suffix("/bin/activate"))
+                {
                     sourced = Some(dir.to_string());
                 }
             }
             _ => {}
         }
-        if let Some(rest) = python_module(cmd, "venv") {
-            if let Some(dir) = positionals(rest, &["--prompt"]).first() {
-                venv_created(&mut fx, dir);
-            }
+        if let Some(rest) = python_module(cmd, "venv")
+            && let Some(dir) = positionals(rest, &["--prompt"]).first()
+        {
+            venv_created(&mut fx, dir);
         }
         let pip_args = if matches!(name, "pip" | "pip3") || name.starts_with("pip3.") {
             Some(cmd.args())
         } else {
             python_module(cmd, "pip")
         };
-        if let Some(args) = pip_args {
-            if args.first().map(String::as_str) == Some("install") {
-                // A pip at `/opt/venv/bin/pip` installs into that virtualenv.
-                let program_venv = cmd.program().strip_suffix(&format!("/bin/{name}")).map(str::to_string);
-                let env_venv = program_venv.or_else(|| sourced.clone()).or_else(|| venv_on_path(&fx.venvs));
-                fx.pip_installs.push(read_pip(&args[1..], line, env_venv));
-            }
+        if let Some(args) = pip_args
+            && args.first().map(String::as_str) == Some("install")
+        {
+            // A pip at `/opt/venv/bin/pip` installs into that virtualenv.
+            let program_venv = cmd
+                .program()
+                .strip_suffix(&format!("/bin/{name}"))
+                .map(str::to_string);
+            let env_venv = program_venv
+                .or_else(|| sourced.clone())
+                .or_else(|| venv_on_path(&fx.venvs));
+            fx.pip_installs.push(read_pip(&args[1..], line, env_venv));
         }
     }
     fx.package_run = pkg;
@@ -195,7 +247,26 @@ fn read_pip(args: &[String], line: usize, venv: Option<String>) -> PipInstall {
         target: PipTarget::System,
     };
     let mut explicit: Option<PipTarget> = None;
-    let valued = ["-c", "--constraint", "-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--root", "--src", "-e", "--editable", "--platform", "--python-version", "--only-binary", "--no-binary", "--trusted-host", "--timeout", "--retries"];
+    let valued = [
+        "-c",
+        "--constraint",
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "-f",
+        "--find-links",
+        "--root",
+        "--src",
+        "-e",
+        "--editable",
+        "--platform",
+        "--python-version",
+        "--only-binary",
+        "--no-binary",
+        "--trusted-host",
+        "--timeout",
+        "--retries",
+    ];
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
@@ -203,7 +274,10 @@ fn read_pip(args: &[String], line: usize, venv: Option<String>) -> PipInstall {
         if a == "-r" || a == "--requirement" {
             install.requirement_files.push(value(i));
             i += 1;
-        } else if let Some(v) = a.strip_prefix("--requirement=").or_else(|| a.strip_prefix("-r").filter(|v| !v.is_empty() && !a.starts_with("--"))) {
+        } else if let Some(v) = a.strip_prefix("--requirement=").or_else(|| {
+            a.strip_prefix("-r")
+                .filter(|v| !v.is_empty() && !a.starts_with("--"))
+        }) {
             install.requirement_files.push(v.to_string());
         } else if a == "--no-cache-dir" {
             install.no_cache_dir = true;
@@ -211,7 +285,11 @@ fn read_pip(args: &[String], line: usize, venv: Option<String>) -> PipInstall {
             explicit = Some(PipTarget::User);
         } else if a == "--prefix" || a == "--target" || a == "-t" {
             let v = value(i);
-            explicit = Some(if a == "--prefix" { PipTarget::Prefix(v) } else { PipTarget::Target(v) });
+            explicit = Some(if a == "--prefix" {
+                PipTarget::Prefix(v)
+            } else {
+                PipTarget::Target(v)
+            });
             i += 1;
         } else if let Some(v) = a.strip_prefix("--prefix=") {
             explicit = Some(PipTarget::Prefix(v.to_string()));

@@ -74,15 +74,23 @@ pub struct Stage {
 impl Stage {
     /// `builder` or `stage 1`, for messages.
     pub fn label(&self) -> String {
-        self.name.clone().unwrap_or_else(|| format!("stage {}", self.index + 1))
+        self.name
+            .clone()
+            .unwrap_or_else(|| format!("stage {}", self.index + 1))
     }
 
     pub fn env_value(&self, key: &str) -> Option<&str> {
-        self.env.iter().rev().find(|e| e.value.0 == key).map(|e| e.value.1.as_str())
+        self.env
+            .iter()
+            .rev()
+            .find(|e| e.value.0 == key)
+            .map(|e| e.value.1.as_str())
     }
 
     pub fn apt_packages(&self) -> impl Iterator<Item = &str> {
-        self.package_runs.iter().flat_map(|r| r.packages.iter().map(String::as_str))
+        self.package_runs
+            .iter()
+            .flat_map(|r| r.packages.iter().map(String::as_str))
     }
 
     /// The program words that run when the container starts: ENTRYPOINT then CMD, as
@@ -99,7 +107,11 @@ impl Stage {
 
     /// Line of the instruction that sets the command (the later of ENTRYPOINT and CMD).
     pub fn command_line(&self) -> Option<usize> {
-        self.entrypoint.iter().map(|e| e.line).chain(self.cmd.iter().map(|c| c.line)).max()
+        self.entrypoint
+            .iter()
+            .map(|e| e.line)
+            .chain(self.cmd.iter().map(|c| c.line))
+            .max()
     }
 
     /// Whether a Python install location (virtualenv, prefix, ...) was created here.
@@ -134,7 +146,11 @@ impl Facts {
     }
 
     pub fn stage_named(&self, name: &str) -> Option<usize> {
-        self.stages.iter().position(|s| s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+        self.stages.iter().position(|s| {
+            s.name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        })
     }
 }
 
@@ -146,17 +162,33 @@ pub fn derive(parsed: &Parsed) -> Facts {
     let mut names: Vec<Option<String>> = Vec::new();
 
     for ins in &parsed.instructions {
-        if let Kind::From { image, image_text, alias } = &ins.kind {
+        if let Kind::From {
+            image,
+            image_text,
+            alias,
+        } = &ins.kind
+        {
             let text = substitute(image_text, &global_args);
-            let parent = stages.iter().position(|s| s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&text)));
-            let parsed_ref = if text != *image_text { dockerfile_parser::ImageRef::parse(&text) } else { image.clone() };
+            let parent = stages.iter().position(|s| {
+                s.name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(&text))
+            });
+            let parsed_ref = if text != *image_text {
+                dockerfile_parser::ImageRef::parse(&text)
+            } else {
+                image.clone()
+            };
             let mut stage = Stage {
                 index: stages.len(),
                 name: alias.clone(),
                 line: ins.span.line,
                 base: Base::classify(&text, &parsed_ref, parent.is_some()),
                 parent,
-                instructions: vec![At { value: "FROM".into(), line: ins.span.line }],
+                instructions: vec![At {
+                    value: "FROM".into(),
+                    line: ins.span.line,
+                }],
                 package_runs: vec![],
                 pip_installs: vec![],
                 venvs: vec![],
@@ -182,11 +214,17 @@ pub fn derive(parsed: &Parsed) -> Facts {
         }
         let Some(stage) = stages.last_mut() else {
             if let Kind::Arg(args) = &ins.kind {
-                global_args.extend(args.iter().map(|(k, v)| (k.clone(), v.clone().unwrap_or_default())));
+                global_args.extend(
+                    args.iter()
+                        .map(|(k, v)| (k.clone(), v.clone().unwrap_or_default())),
+                );
             }
             continue;
         };
-        stage.instructions.push(At { value: ins.keyword.clone(), line: ins.span.line });
+        stage.instructions.push(At {
+            value: ins.keyword.clone(),
+            line: ins.span.line,
+        });
         add_instruction(stage, ins, &names);
     }
 
@@ -252,41 +290,86 @@ fn add_instruction(stage: &mut Stage, ins: &Instruction, names: &[Option<String>
         }
         Kind::Env(vars) => {
             for (k, v) in vars {
-                let value = if k == "PATH" { expand_path(v, &stage.path) } else { v.clone() };
+                let value = if k == "PATH" {
+                    expand_path(v, &stage.path)
+                } else {
+                    v.clone()
+                };
                 if k == "PATH" {
-                    stage.path = value.split(':').filter(|p| !p.is_empty()).map(str::to_string).collect();
+                    stage.path = value
+                        .split(':')
+                        .filter(|p| !p.is_empty())
+                        .map(str::to_string)
+                        .collect();
                 }
-                stage.env.push(At { value: (k.clone(), value), line });
+                stage.env.push(At {
+                    value: (k.clone(), value),
+                    line,
+                });
             }
         }
         Kind::Workdir(dir) => {
             let abs = absolute(stage.workdir.as_deref(), dir);
-            stage.created_paths.push(At { value: abs.clone(), line });
+            stage.created_paths.push(At {
+                value: abs.clone(),
+                line,
+            });
             stage.workdir = Some(abs);
         }
-        Kind::User(u) => stage.user = Some(At { value: u.clone(), line }),
-        Kind::Expose(ports) => stage.expose.extend(ports.iter().map(|p| At { value: p.clone(), line })),
+        Kind::User(u) => {
+            stage.user = Some(At {
+                value: u.clone(),
+                line,
+            })
+        }
+        Kind::Expose(ports) => stage.expose.extend(ports.iter().map(|p| At {
+            value: p.clone(),
+            line,
+        })),
         Kind::Healthcheck(cmd) => stage.healthcheck = cmd.as_ref().map(|_| line),
-        Kind::Cmd(c) => stage.cmd = Some(At { value: c.clone(), line }),
+        Kind::Cmd(c) => {
+            stage.cmd = Some(At {
+                value: c.clone(),
+                line,
+            })
+        }
         Kind::Entrypoint(e) => {
-            stage.entrypoint = Some(At { value: e.clone(), line });
+            stage.entrypoint = Some(At {
+                value: e.clone(),
+                line,
+            });
             // Docker resets CMD when ENTRYPOINT is set in the same stage.
             stage.cmd = None;
         }
         Kind::Copy { sources, dest } => {
-            let from = ins.flag("from").and_then(|f| f.value.clone()).filter(|v| !v.is_empty()).map(|text| {
-                let by_index = text.chars().all(|c| c.is_ascii_digit());
-                let stage_ix = if by_index {
-                    text.parse::<usize>().ok().filter(|&i| i < names.len())
-                } else {
-                    names.iter().position(|n| n.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&text)))
-                };
-                CopyFrom { text, stage: stage_ix, by_index }
-            });
+            let from = ins
+                .flag("from")
+                .and_then(|f| f.value.clone())
+                .filter(|v| !v.is_empty())
+                .map(|text| {
+                    let by_index = text.chars().all(|c| c.is_ascii_digit());
+                    let stage_ix = if by_index {
+                        text.parse::<usize>().ok().filter(|&i| i < names.len())
+                    } else {
+                        names.iter().position(|n| {
+                            n.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&text))
+                        })
+                    };
+                    CopyFrom {
+                        text,
+                        stage: stage_ix,
+                        by_index,
+                    }
+                });
             let dest_abs = absolute(stage.workdir.as_deref(), dest);
             let whole_context = from.is_none()
-                && sources.iter().any(|s| matches!(s.trim_end_matches('/'), "." | "./" | "*" | "./*" | ""));
-            stage.created_paths.push(At { value: dest_abs.clone(), line });
+                && sources
+                    .iter()
+                    .any(|s| matches!(s.trim_end_matches('/'), "." | "./" | "*" | "./*" | ""));
+            stage.created_paths.push(At {
+                value: dest_abs.clone(),
+                line,
+            });
             stage.copies.push(CopyFact {
                 line,
                 from,
@@ -306,7 +389,10 @@ fn add_instruction(stage: &mut Stage, ins: &Instruction, names: &[Option<String>
 fn active_venv(stage: &Stage, new_venvs: &[String]) -> Option<String> {
     for entry in &stage.path {
         if let Some(dir) = entry.trim_end_matches('/').strip_suffix("/bin") {
-            let exists = stage.venvs.iter().any(|v| v.value == dir) || new_venvs.iter().any(|v| absolute(stage.workdir.as_deref(), v) == dir);
+            let exists = stage.venvs.iter().any(|v| v.value == dir)
+                || new_venvs
+                    .iter()
+                    .any(|v| absolute(stage.workdir.as_deref(), v) == dir);
             if exists || stage.env_value("VIRTUAL_ENV") == Some(dir) {
                 return Some(dir.to_string());
             }
@@ -323,7 +409,11 @@ fn user_base(stage: &Stage) -> String {
     if let Some(base) = stage.env_value("PYTHONUSERBASE") {
         return base.to_string();
     }
-    match stage.user.as_ref().map(|u| u.value.split(':').next().unwrap_or("").to_string()) {
+    match stage
+        .user
+        .as_ref()
+        .map(|u| u.value.split(':').next().unwrap_or("").to_string())
+    {
         None => "/root/.local".into(),
         Some(u) if u == "root" || u == "0" => "/root/.local".into(),
         Some(u) => format!("/home/{u}/.local"),
@@ -338,7 +428,9 @@ fn expand_path(value: &str, current: &[String]) -> String {
 fn substitute(text: &str, args: &[(String, String)]) -> String {
     let mut out = text.to_string();
     for (k, v) in args {
-        out = out.replace(&format!("${{{k}}}"), v).replace(&format!("${k}"), v);
+        out = out
+            .replace(&format!("${{{k}}}"), v)
+            .replace(&format!("${k}"), v);
     }
     out
 }
@@ -371,10 +463,14 @@ fn resolve_copy_sources(stages: &mut [Stage]) {
     let names: Vec<Option<String>> = stages.iter().map(|s| s.name.clone()).collect();
     for stage in stages.iter_mut() {
         for copy in &mut stage.copies {
-            if let Some(from) = &mut copy.from {
-                if from.stage.is_none() && !from.by_index {
-                    from.stage = names.iter().position(|n| n.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&from.text)));
-                }
+            if let Some(from) = &mut copy.from
+                && from.stage.is_none()
+                && !from.by_index
+            {
+                from.stage = names.iter().position(|n| {
+                    n.as_deref()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(&from.text))
+                });
             }
         }
     }
@@ -389,7 +485,12 @@ fn needed_stages(stages: &[Stage]) -> Vec<bool> {
         }
         let s = &stages[i];
         todo.extend(s.parent);
-        todo.extend(s.copies.iter().filter_map(|c| c.from.as_ref()?.stage).filter(|&j| j != i));
+        todo.extend(
+            s.copies
+                .iter()
+                .filter_map(|c| c.from.as_ref()?.stage)
+                .filter(|&j| j != i),
+        );
     }
     needed
 }
@@ -400,17 +501,31 @@ fn find_build_stage(stages: &[Stage]) -> Option<usize> {
         return Some(0);
     }
     let fin = &stages[last];
-    let sources: Vec<(usize, &CopyFact)> =
-        fin.copies.iter().filter_map(|c| Some((c.from.as_ref()?.stage?, c))).filter(|(i, _)| *i != last).collect();
+    let sources: Vec<(usize, &CopyFact)> = fin
+        .copies
+        .iter()
+        .filter_map(|c| Some((c.from.as_ref()?.stage?, c)))
+        .filter(|(i, _)| *i != last)
+        .collect();
     // Prefer the stage whose pip installs the final stage copies.
     sources
         .iter()
-        .find(|(i, c)| !stages[*i].pip_installs.is_empty() && c.sources.iter().any(|s| stages[*i].created(s)))
-        .or_else(|| sources.iter().find(|(i, _)| !stages[*i].pip_installs.is_empty()))
+        .find(|(i, c)| {
+            !stages[*i].pip_installs.is_empty() && c.sources.iter().any(|s| stages[*i].created(s))
+        })
+        .or_else(|| {
+            sources
+                .iter()
+                .find(|(i, _)| !stages[*i].pip_installs.is_empty())
+        })
         .or(sources.first())
         .map(|(i, _)| *i)
         .or(fin.parent)
-        .or_else(|| stages[..last].iter().position(|s| !s.pip_installs.is_empty()))
+        .or_else(|| {
+            stages[..last]
+                .iter()
+                .position(|s| !s.pip_installs.is_empty())
+        })
         .or(Some(0))
 }
 

@@ -97,7 +97,11 @@ pub struct PackError {
 
 impl fmt::Display for PackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
     }
 }
 
@@ -132,7 +136,13 @@ impl Loader {
     }
 
     /// Reads `rel` (relative to `base`), refusing paths that leave `base`.
-    fn read(&mut self, base: &Path, rel: &str, from: &str, from_text: &str) -> Option<(String, String)> {
+    fn read(
+        &mut self,
+        base: &Path,
+        rel: &str,
+        from: &str,
+        from_text: &str,
+    ) -> Option<(String, String)> {
         let path = normalize(&base.join(rel));
         let (line, column) = locate(from_text, rel);
         if !path.starts_with(base) || Path::new(rel).is_absolute() {
@@ -149,12 +159,22 @@ impl Loader {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => Some((shown, text)),
                 Err(_) => {
-                    self.errors.push(PackError { file: from.into(), line, column, message: format!("`{rel}` is not UTF-8 text") });
+                    self.errors.push(PackError {
+                        file: from.into(),
+                        line,
+                        column,
+                        message: format!("`{rel}` is not UTF-8 text"),
+                    });
                     None
                 }
             },
             Err(e) => {
-                self.errors.push(PackError { file: from.into(), line, column, message: format!("cannot read `{rel}`: {e}") });
+                self.errors.push(PackError {
+                    file: from.into(),
+                    line,
+                    column,
+                    message: format!("cannot read `{rel}`: {e}"),
+                });
                 None
             }
         }
@@ -178,8 +198,17 @@ fn yaml_error(file: &str, e: &serde_yaml::Error) -> PackError {
     let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
     // serde_yaml appends " at line X column Y"; the location is already in front.
     let message = e.to_string();
-    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-    PackError { file: file.into(), line, column, message }
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
+    PackError {
+        file: file.into(),
+        line,
+        column,
+        message,
+    }
 }
 
 impl Pack {
@@ -191,39 +220,63 @@ impl Pack {
     /// A pack from a folder holding `pack.yaml`.
     pub fn from_dir(dir: &Path) -> Result<Pack, PackErrors> {
         let dir = std::fs::canonicalize(dir).map_err(|e| {
-            PackErrors(vec![PackError { file: dir.display().to_string(), line: 1, column: 1, message: format!("cannot open the pack folder: {e}") }])
+            PackErrors(vec![PackError {
+                file: dir.display().to_string(),
+                line: 1,
+                column: 1,
+                message: format!("cannot open the pack folder: {e}"),
+            }])
         })?;
         Self::load_from(Source::Disk, dir)
     }
 
     fn load_from(source: Source, dir: PathBuf) -> Result<Pack, PackErrors> {
-        let mut loader = Loader { source, errors: vec![] };
+        let mut loader = Loader {
+            source,
+            errors: vec![],
+        };
         let pack_path = dir.join("pack.yaml");
         let pack_name = loader.display(&pack_path);
         let text = match loader.source.read(&pack_path) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
             Err(e) => {
-                return Err(PackErrors(vec![PackError { file: pack_name, line: 1, column: 1, message: format!("cannot read pack.yaml: {e}") }]));
+                return Err(PackErrors(vec![PackError {
+                    file: pack_name,
+                    line: 1,
+                    column: 1,
+                    message: format!("cannot read pack.yaml: {e}"),
+                }]));
             }
         };
-        let file: PackFile = serde_yaml::from_str(&text).map_err(|e| PackErrors(vec![yaml_error(&pack_name, &e)]))?;
+        let file: PackFile = serde_yaml::from_str(&text)
+            .map_err(|e| PackErrors(vec![yaml_error(&pack_name, &e)]))?;
 
         let exercise_root = normalize(&dir.join(&file.exercise_dir));
         let starter = loader.read(&exercise_root, &file.starter, &pack_name, &text);
-        let baseline = file.baseline.as_ref().and_then(|b| loader.read(&exercise_root, b, &pack_name, &text));
-        let solutions: Vec<_> = file.solutions.iter().filter_map(|s| loader.read(&exercise_root, s, &pack_name, &text)).collect();
+        let baseline = file
+            .baseline
+            .as_ref()
+            .and_then(|b| loader.read(&exercise_root, b, &pack_name, &text));
+        let solutions: Vec<_> = file
+            .solutions
+            .iter()
+            .filter_map(|s| loader.read(&exercise_root, s, &pack_name, &text))
+            .collect();
         let mut params = file.parameters.clone();
         let mut exercise_files = Vec::new();
-        if let Some(req) = &file.requirements {
-            if let Some((path, req_text)) = loader.read(&exercise_root, req, &pack_name, &text) {
-                params.requirements = req_text
-                    .lines()
-                    .map(|l| l.split('#').next().unwrap_or("").trim())
-                    .filter(|l| !l.is_empty() && !l.starts_with('-'))
-                    .map(requirement_name)
-                    .collect();
-                exercise_files.push(PackText { path, text: req_text });
-            }
+        if let Some(req) = &file.requirements
+            && let Some((path, req_text)) = loader.read(&exercise_root, req, &pack_name, &text)
+        {
+            params.requirements = req_text
+                .lines()
+                .map(|l| l.split('#').next().unwrap_or("").trim())
+                .filter(|l| !l.is_empty() && !l.starts_with('-'))
+                .map(requirement_name)
+                .collect();
+            exercise_files.push(PackText {
+                path,
+                text: req_text,
+            });
         }
         for app in &file.app_files {
             if let Some((path, t)) = loader.read(&exercise_root, app, &pack_name, &text) {
@@ -233,13 +286,20 @@ impl Pack {
 
         let mut lessons = Vec::new();
         for rel in &file.lessons {
-            let Some((path, lesson_text)) = loader.read(&dir, rel, &pack_name, &text) else { continue };
+            let Some((path, lesson_text)) = loader.read(&dir, rel, &pack_name, &text) else {
+                continue;
+            };
             match serde_yaml::from_str::<Lesson>(&lesson_text) {
                 Ok(mut lesson) => {
                     for id in lesson.rules.iter().chain(&lesson.advice) {
                         if rules::by_id(id).is_none() {
                             let (line, column) = locate(&lesson_text, id);
-                            loader.errors.push(PackError { file: path.clone(), line, column, message: format!("unknown rule id `{id}`") });
+                            loader.errors.push(PackError {
+                                file: path.clone(),
+                                line,
+                                column,
+                                message: format!("unknown rule id `{id}`"),
+                            });
                         }
                     }
                     if lesson.hints.len() != 3 {
@@ -248,7 +308,12 @@ impl Pack {
                     }
                     if lesson.rules.is_empty() {
                         let (line, column) = locate(&lesson_text, "rules:");
-                        loader.errors.push(PackError { file: path.clone(), line, column, message: "a lesson needs at least one rule to grade it".into() });
+                        loader.errors.push(PackError {
+                            file: path.clone(),
+                            line,
+                            column,
+                            message: "a lesson needs at least one rule to grade it".into(),
+                        });
                     }
                     lesson.file = path;
                     lessons.push(lesson);
@@ -259,20 +324,33 @@ impl Pack {
         lessons.sort_by_key(|l| l.todo);
         for pair in lessons.windows(2) {
             if pair[0].todo == pair[1].todo {
-                let (line, column) = locate(&std::fs::read_to_string(&pair[1].file).unwrap_or_default(), "todo:");
-                loader.errors.push(PackError { file: pair[1].file.clone(), line, column, message: format!("TODO {} is also graded by {}", pair[1].todo, pair[0].file) });
+                let (line, column) = locate(
+                    &std::fs::read_to_string(&pair[1].file).unwrap_or_default(),
+                    "todo:",
+                );
+                loader.errors.push(PackError {
+                    file: pair[1].file.clone(),
+                    line,
+                    column,
+                    message: format!("TODO {} is also graded by {}", pair[1].todo, pair[0].file),
+                });
             }
         }
         if !loader.errors.is_empty() {
             return Err(PackErrors(loader.errors));
         }
-        let Some((starter_path, starter_text)) = starter else { return Err(PackErrors(loader.errors)) };
+        let Some((starter_path, starter_text)) = starter else {
+            return Err(PackErrors(loader.errors));
+        };
         let to_text = |(path, text): (String, String)| PackText { path, text };
         Ok(Pack {
             name: file.name,
             version: file.version,
             description: file.description,
-            starter: PackText { path: starter_path, text: starter_text },
+            starter: PackText {
+                path: starter_path,
+                text: starter_text,
+            },
             baseline: baseline.map(to_text),
             solutions: solutions.into_iter().map(to_text).collect(),
             exercise_files,

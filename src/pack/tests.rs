@@ -38,7 +38,10 @@ fn edit(path: &Path, from: &str, to: &str) {
 fn the_embedded_pack_is_valid() {
     let pack = Pack::embedded().unwrap();
     assert_eq!(pack.lessons.len(), 7);
-    assert_eq!(pack.params.requirements, vec!["flask", "pandas", "matplotlib", "numpy", "gunicorn"]);
+    assert_eq!(
+        pack.params.requirements,
+        vec!["flask", "pandas", "matplotlib", "numpy", "gunicorn"]
+    );
     validate(&pack).unwrap();
 }
 
@@ -56,7 +59,11 @@ fn unknown_key_names_file_line_and_column() {
     assert_eq!(e.len(), 1, "{e:?}");
     assert!(e[0].file.ends_with("03-python-dependencies.yaml"));
     assert_eq!((e[0].line, e[0].column), (4, 1));
-    assert!(e[0].message.contains("unknown field `gaol`"), "{}", e[0].message);
+    assert!(
+        e[0].message.contains("unknown field `gaol`"),
+        "{}",
+        e[0].message
+    );
 }
 
 #[test]
@@ -67,43 +74,100 @@ fn unknown_rule_id_is_located() {
     assert_eq!(e.len(), 1, "{e:?}");
     assert_eq!(e[0].message, "unknown rule id `SC999`");
     let text = fs::read_to_string(dir.join("01-build-stage.yaml")).unwrap();
-    assert_eq!(text.lines().nth(e[0].line - 1).unwrap().find("SC999").unwrap() + 1, e[0].column);
+    assert_eq!(
+        text.lines()
+            .nth(e[0].line - 1)
+            .unwrap()
+            .find("SC999")
+            .unwrap()
+            + 1,
+        e[0].column
+    );
 }
 
 #[test]
 fn missing_file_and_path_outside_the_pack() {
     let (_tmp, dir) = copy_pack();
-    edit(&dir.join("pack.yaml"), "solutions/user.Dockerfile", "solutions/missing.Dockerfile");
-    edit(&dir.join("pack.yaml"), "- 07-production-command.yaml", "- ../../etc/passwd");
+    edit(
+        &dir.join("pack.yaml"),
+        "solutions/user.Dockerfile",
+        "solutions/missing.Dockerfile",
+    );
+    edit(
+        &dir.join("pack.yaml"),
+        "- 07-production-command.yaml",
+        "- ../../etc/passwd",
+    );
     let e = errors(&dir);
     let messages: Vec<String> = e.iter().map(ToString::to_string).collect();
-    assert!(messages.iter().any(|m| m.contains("pack.yaml:") && m.contains("cannot read `solutions/missing.Dockerfile`")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("`../../etc/passwd` is outside the pack folder")), "{messages:?}");
+    assert!(
+        messages.iter().any(|m| m.contains("pack.yaml:")
+            && m.contains("cannot read `solutions/missing.Dockerfile`")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`../../etc/passwd` is outside the pack folder")),
+        "{messages:?}"
+    );
 }
 
 #[test]
 fn broken_yaml_is_located() {
     let (_tmp, dir) = copy_pack();
-    edit(&dir.join("06-non-root-user.yaml"), "rules: [SC601, SC602]", "rules: [SC601, SC602");
+    edit(
+        &dir.join("06-non-root-user.yaml"),
+        "rules: [SC601, SC602]",
+        "rules: [SC601, SC602",
+    );
     let e = errors(&dir);
     assert_eq!(e.len(), 1, "{e:?}");
-    assert!(e[0].file.ends_with("06-non-root-user.yaml") && e[0].line == 17, "{e:?}");
+    assert!(
+        e[0].file.ends_with("06-non-root-user.yaml") && e[0].line == 17,
+        "{e:?}"
+    );
 }
 
 #[test]
 fn a_starter_that_passes_a_todo_and_a_failing_solution_are_reported() {
     let (tmp, dir) = copy_pack();
-    edit(&tmp.path().join("starter/Dockerfile"), "CMD python app.py", "CMD [\"gunicorn\", \"-b\", \"0.0.0.0:5000\", \"app:app\"]");
-    edit(&tmp.path().join("solutions/prefix.Dockerfile"), "USER 10001:10001", "USER root");
+    edit(
+        &tmp.path().join("starter/Dockerfile"),
+        "CMD python app.py",
+        "CMD [\"gunicorn\", \"-b\", \"0.0.0.0:5000\", \"app:app\"]",
+    );
+    edit(
+        &tmp.path().join("solutions/prefix.Dockerfile"),
+        "USER 10001:10001",
+        "USER root",
+    );
     let messages: Vec<String> = errors(&dir).iter().map(ToString::to_string).collect();
-    assert!(messages.iter().any(|m| m.contains("starter already passes TODO 7")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("prefix.Dockerfile:") && m.contains("solution fails TODO 6")), "{messages:?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("starter already passes TODO 7")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("prefix.Dockerfile:") && m.contains("solution fails TODO 6")),
+        "{messages:?}"
+    );
 }
 
 #[test]
 fn wrong_number_of_hints() {
     let (_tmp, dir) = copy_pack();
-    edit(&dir.join("04-runtime-stage.yaml"), "  - Which image does the last FROM use, and how big is it?\n", "");
+    edit(
+        &dir.join("04-runtime-stage.yaml"),
+        "  - Which image does the last FROM use, and how big is it?\n",
+        "",
+    );
     let e = errors(&dir);
-    assert!(e[0].message.contains("three hints") && e[0].message.contains("found 2"), "{e:?}");
+    assert!(
+        e[0].message.contains("three hints") && e[0].message.contains("found 2"),
+        "{e:?}"
+    );
 }

@@ -12,7 +12,10 @@ pub fn validate(pack: &Pack) -> Result<(), PackErrors> {
             file: pack.starter.path.clone(),
             line: 1,
             column: 1,
-            message: format!("the starter already passes TODO {} ({}); it should fail every TODO", todo.todo, todo.title),
+            message: format!(
+                "the starter already passes TODO {} ({}); it should fail every TODO",
+                todo.todo, todo.title
+            ),
         });
     }
     for lesson in &pack.lessons {
@@ -21,17 +24,30 @@ pub fn validate(pack: &Pack) -> Result<(), PackErrors> {
                 file: pack.starter.path.clone(),
                 line: 1,
                 column: 1,
-                message: format!("the starter has no `# TODO {}:` comment for lesson {}", lesson.todo, lesson.id),
+                message: format!(
+                    "the starter has no `# TODO {}:` comment for lesson {}",
+                    lesson.todo, lesson.id
+                ),
             });
         }
     }
     if pack.solutions.is_empty() {
-        errors.push(PackError { file: "pack.yaml".into(), line: 1, column: 1, message: "a pack needs at least one solution".into() });
+        errors.push(PackError {
+            file: "pack.yaml".into(),
+            line: 1,
+            column: 1,
+            message: "a pack needs at least one solution".into(),
+        });
     }
     for solution in &pack.solutions {
         let analysis = Analysis::of(&solution.text, pack);
         for d in analysis.diagnostics() {
-            errors.push(PackError { file: solution.path.clone(), line: d.line, column: d.column, message: d.message.clone() });
+            errors.push(PackError {
+                file: solution.path.clone(),
+                line: d.line,
+                column: d.column,
+                message: d.message.clone(),
+            });
         }
         for todo in analysis.todos.iter().filter(|t| !t.passed) {
             for rule in todo.failing() {
@@ -43,10 +59,17 @@ pub fn validate(pack: &Pack) -> Result<(), PackErrors> {
                     file: solution.path.clone(),
                     line,
                     column,
-                    message: format!("solution fails TODO {}: {} {}", todo.todo, rule.id, rule.message),
+                    message: format!(
+                        "solution fails TODO {}: {} {}",
+                        todo.todo, rule.id, rule.message
+                    ),
                 });
             }
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(PackErrors(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(PackErrors(errors))
+    }
 }

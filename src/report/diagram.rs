@@ -59,14 +59,23 @@ pub fn build(facts: &Facts, sizes: &[StageSize]) -> Diagram {
     let mut edges = Vec::new();
     for s in &facts.stages {
         if let Some(p) = s.parent {
-            edges.push(Edge { from: p, to: s.index, label: format!("FROM {}", facts.stages[p].label()) });
+            edges.push(Edge {
+                from: p,
+                to: s.index,
+                label: format!("FROM {}", facts.stages[p].label()),
+            });
         }
         for c in &s.copies {
             if let Some(from) = c.from.as_ref().and_then(|f| f.stage.map(|st| (f, st))) {
                 edges.push(Edge {
                     from: from.1,
                     to: s.index,
-                    label: format!("COPY --from={} {} → {}", from.0.text, c.sources.join(" "), c.dest),
+                    label: format!(
+                        "COPY --from={} {} → {}",
+                        from.0.text,
+                        c.sources.join(" "),
+                        c.dest
+                    ),
                 });
             }
         }
@@ -98,8 +107,24 @@ struct Glyphs {
     down: char,
 }
 
-const UNICODE: Glyphs = Glyphs { tl: '┌', tr: '┐', bl: '└', br: '┘', h: '─', v: '│', down: '▼' };
-const ASCII: Glyphs = Glyphs { tl: '+', tr: '+', bl: '+', br: '+', h: '-', v: '|', down: 'v' };
+const UNICODE: Glyphs = Glyphs {
+    tl: '┌',
+    tr: '┐',
+    bl: '└',
+    br: '┘',
+    h: '─',
+    v: '│',
+    down: '▼',
+};
+const ASCII: Glyphs = Glyphs {
+    tl: '+',
+    tr: '+',
+    bl: '+',
+    br: '+',
+    h: '-',
+    v: '|',
+    down: 'v',
+};
 
 /// Lays the diagram out in at most `width` columns: boxes sized to their content (never
 /// wider than the width), text wrapped inside them, arrows labelled with what they carry.
@@ -109,40 +134,89 @@ pub fn render(diagram: &Diagram, width: usize, ascii: bool) -> Vec<DiagramLine> 
     if width < 12 {
         // Too narrow for boxes: one line per stage.
         for b in &diagram.boxes {
-            out.push(DiagramLine { text: clip(&format!("{}{}", b.index + 1, if b.is_final { "*" } else { "" }), width), kind: LineKind::Box(b.index) });
+            out.push(DiagramLine {
+                text: clip(
+                    &format!("{}{}", b.index + 1, if b.is_final { "*" } else { "" }),
+                    width,
+                ),
+                kind: LineKind::Box(b.index),
+            });
         }
         return out;
     }
     for (i, b) in diagram.boxes.iter().enumerate() {
         if i > 0 {
             let incoming: Vec<&Edge> = diagram.edges.iter().filter(|e| e.to == b.index).collect();
-            out.push(DiagramLine { text: format!("   {}", g.v), kind: LineKind::Arrow });
+            out.push(DiagramLine {
+                text: format!("   {}", g.v),
+                kind: LineKind::Arrow,
+            });
             for e in incoming {
-                let label = if ascii { e.label.replace('→', "->") } else { e.label.clone() };
-                for (k, piece) in wrap(&label, width.saturating_sub(6).max(1)).into_iter().enumerate() {
-                    let lead = if k == 0 { format!("   {}  ", g.v) } else { format!("   {}    ", g.v) };
-                    out.push(DiagramLine { text: clip(&format!("{lead}{piece}"), width), kind: LineKind::Arrow });
+                let label = if ascii {
+                    e.label.replace('→', "->")
+                } else {
+                    e.label.clone()
+                };
+                for (k, piece) in wrap(&label, width.saturating_sub(6).max(1))
+                    .into_iter()
+                    .enumerate()
+                {
+                    let lead = if k == 0 {
+                        format!("   {}  ", g.v)
+                    } else {
+                        format!("   {}    ", g.v)
+                    };
+                    out.push(DiagramLine {
+                        text: clip(&format!("{lead}{piece}"), width),
+                        kind: LineKind::Arrow,
+                    });
                 }
             }
-            out.push(DiagramLine { text: format!("   {}", g.down), kind: LineKind::Arrow });
+            out.push(DiagramLine {
+                text: format!("   {}", g.down),
+                kind: LineKind::Arrow,
+            });
         }
-        let marker = if b.is_final { " (final)" } else if !b.needed { " (unused)" } else { "" };
-        let mut content = vec![format!("Stage {}: {}{marker}", b.index + 1, b.name), format!("Base: {}", b.base)];
+        let marker = if b.is_final {
+            " (final)"
+        } else if !b.needed {
+            " (unused)"
+        } else {
+            ""
+        };
+        let mut content = vec![
+            format!("Stage {}: {}{marker}", b.index + 1, b.name),
+            format!("Base: {}", b.base),
+        ];
         if !b.instructions.is_empty() {
             content.push(format!("Instructions: {}", b.instructions.join(", ")));
         }
         content.push(format!("Size: ~{} MB", b.size_mb));
         let inner_max = width.saturating_sub(4).max(1);
         let wrapped: Vec<String> = content.iter().flat_map(|c| wrap(c, inner_max)).collect();
-        let inner = wrapped.iter().map(|l| l.chars().count()).max().unwrap_or(0).min(inner_max);
+        let inner = wrapped
+            .iter()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(inner_max);
         let kind = LineKind::Box(b.index);
         let rule: String = std::iter::repeat_n(g.h, inner + 2).collect();
-        out.push(DiagramLine { text: format!("{}{rule}{}", g.tl, g.tr), kind });
+        out.push(DiagramLine {
+            text: format!("{}{rule}{}", g.tl, g.tr),
+            kind,
+        });
         for l in wrapped {
             let pad = inner - l.chars().count().min(inner);
-            out.push(DiagramLine { text: format!("{} {}{} {}", g.v, clip(&l, inner), " ".repeat(pad), g.v), kind });
+            out.push(DiagramLine {
+                text: format!("{} {}{} {}", g.v, clip(&l, inner), " ".repeat(pad), g.v),
+                kind,
+            });
         }
-        out.push(DiagramLine { text: format!("{}{rule}{}", g.bl, g.br), kind });
+        out.push(DiagramLine {
+            text: format!("{}{rule}{}", g.bl, g.br),
+            kind,
+        });
     }
     out
 }
@@ -166,7 +240,11 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
             word = word.chars().skip(width).collect();
             lines.push(head);
         }
-        let needed = if line.is_empty() { word.chars().count() } else { line.chars().count() + 1 + word.chars().count() };
+        let needed = if line.is_empty() {
+            word.chars().count()
+        } else {
+            line.chars().count() + 1 + word.chars().count()
+        };
         if needed > width && !line.is_empty() {
             lines.push(std::mem::take(&mut line));
         }
@@ -194,9 +272,14 @@ mod tests {
 
     #[test]
     fn edges_and_unused_stages() {
-        let d = diagram("FROM python:3.11-slim AS builder\nRUN pip install x\nFROM alpine:3.19 AS unused\nFROM python:3.11-slim\nCOPY --from=builder /opt/venv /opt/venv\n");
+        let d = diagram(
+            "FROM python:3.11-slim AS builder\nRUN pip install x\nFROM alpine:3.19 AS unused\nFROM python:3.11-slim\nCOPY --from=builder /opt/venv /opt/venv\n",
+        );
         assert_eq!(d.edges.len(), 1);
-        assert_eq!(d.edges[0].label, "COPY --from=builder /opt/venv → /opt/venv");
+        assert_eq!(
+            d.edges[0].label,
+            "COPY --from=builder /opt/venv → /opt/venv"
+        );
         assert!(!d.boxes[1].needed && d.boxes[0].needed && d.boxes[2].is_final);
     }
 
@@ -205,11 +288,18 @@ mod tests {
         let d = diagram(include_str!("../../solutions/venv.Dockerfile"));
         for width in [8, 12, 20, 30, 44, 80, 200] {
             for line in render(&d, width, false) {
-                assert!(line.text.chars().count() <= width, "{width}: {:?}", line.text);
+                assert!(
+                    line.text.chars().count() <= width,
+                    "{width}: {:?}",
+                    line.text
+                );
             }
         }
         let wide = render(&d, 200, true);
-        assert!(wide.iter().any(|l| l.text.contains("COPY --from=builder /opt/venv")));
+        assert!(
+            wide.iter()
+                .any(|l| l.text.contains("COPY --from=builder /opt/venv"))
+        );
         assert!(wide.iter().all(|l| l.text.is_ascii()));
     }
 }

@@ -51,10 +51,18 @@ impl SizeTable {
     }
     pub fn apt(&self, pkg: &str) -> u32 {
         let name = pkg.split('=').next().unwrap_or(pkg);
-        self.apt_packages.get(name).or(self.apt_packages.get("default")).copied().unwrap_or(0)
+        self.apt_packages
+            .get(name)
+            .or(self.apt_packages.get("default"))
+            .copied()
+            .unwrap_or(0)
     }
     fn pip(&self, pkg: &str) -> u32 {
-        self.pip_packages.get(pkg).or(self.pip_packages.get("default")).copied().unwrap_or(0)
+        self.pip_packages
+            .get(pkg)
+            .or(self.pip_packages.get("default"))
+            .copied()
+            .unwrap_or(0)
     }
     fn cache(&self, mb: u32) -> u32 {
         (f64::from(mb) * self.pip_cache_ratio).round() as u32
@@ -68,13 +76,21 @@ fn pip_packages(stage: &Stage, params: &Params) -> BTreeSet<String> {
         if !pip.requirement_files.is_empty() {
             names.extend(params.requirements.iter().cloned());
         }
-        names.extend(pip.packages.iter().map(|p| requirement_name(p)).filter(|p| !matches!(p.as_str(), "pip" | "setuptools" | "wheel")));
+        names.extend(
+            pip.packages
+                .iter()
+                .map(|p| requirement_name(p))
+                .filter(|p| !matches!(p.as_str(), "pip" | "setuptools" | "wheel")),
+        );
     }
     names
 }
 
 fn pip_mb(stage: &Stage, params: &Params) -> u32 {
-    pip_packages(stage, params).iter().map(|p| table().pip(p)).sum()
+    pip_packages(stage, params)
+        .iter()
+        .map(|p| table().pip(p))
+        .sum()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -99,34 +115,70 @@ pub fn estimate(facts: &Facts, params: &Params) -> Vec<StageSize> {
             Some(p) => sizes[p].total,
             None => t.base(stage.base.variant),
         };
-        parts.push(Part { what: stage.base.text.clone(), mb: base });
+        parts.push(Part {
+            what: stage.base.text.clone(),
+            mb: base,
+        });
         let own_runs = stage.package_runs.iter().filter(|r| r.line > stage.line);
         for run in own_runs {
             for pkg in &run.packages {
                 if stage.base.variant == Variant::Full && t.full_image_includes.contains(pkg) {
                     continue;
                 }
-                parts.push(Part { what: pkg.clone(), mb: t.apt(pkg) });
+                parts.push(Part {
+                    what: pkg.clone(),
+                    mb: t.apt(pkg),
+                });
             }
             if run.updates && !run.cleans_cache && run.manager == crate::facts::Manager::Apt {
-                parts.push(Part { what: "apt package lists".into(), mb: t.apt_lists });
+                parts.push(Part {
+                    what: "apt package lists".into(),
+                    mb: t.apt_lists,
+                });
             }
         }
         let pip = pip_mb(stage, params);
         if pip > 0 {
-            parts.push(Part { what: "Python packages".into(), mb: pip });
-            let cached = stage.pip_installs.iter().filter(|p| p.line > stage.line).any(|p| !crate::rules::pip_cache_off(stage, p));
+            parts.push(Part {
+                what: "Python packages".into(),
+                mb: pip,
+            });
+            let cached = stage
+                .pip_installs
+                .iter()
+                .filter(|p| p.line > stage.line)
+                .any(|p| !crate::rules::pip_cache_off(stage, p));
             if cached {
-                parts.push(Part { what: "pip cache".into(), mb: t.cache(pip) });
+                parts.push(Part {
+                    what: "pip cache".into(),
+                    mb: t.cache(pip),
+                });
             }
         }
         for copy in &stage.copies {
-            let Some(src) = copy.from.as_ref().and_then(|f| f.stage).filter(|&s| s < sizes.len()) else { continue };
+            let Some(src) = copy
+                .from
+                .as_ref()
+                .and_then(|f| f.stage)
+                .filter(|&s| s < sizes.len())
+            else {
+                continue;
+            };
             let from = &facts.stages[src];
-            if copy.sources.iter().any(|s| s.trim_end_matches('/').is_empty()) {
-                parts.push(Part { what: format!("all of {}", from.label()), mb: sizes[src].total });
+            if copy
+                .sources
+                .iter()
+                .any(|s| s.trim_end_matches('/').is_empty())
+            {
+                parts.push(Part {
+                    what: format!("all of {}", from.label()),
+                    mb: sizes[src].total,
+                });
             } else if copy.sources.iter().any(|s| installs_into(from, s)) {
-                parts.push(Part { what: format!("Python packages from {}", from.label()), mb: pip_mb(from, params) });
+                parts.push(Part {
+                    what: format!("Python packages from {}", from.label()),
+                    mb: pip_mb(from, params),
+                });
             }
         }
         let total = parts.iter().map(|p| p.mb).sum();
@@ -138,7 +190,9 @@ pub fn estimate(facts: &Facts, params: &Params) -> Vec<StageSize> {
 fn installs_into(stage: &Stage, source: &str) -> bool {
     let source = source.trim_end_matches('/');
     stage.pip_installs.iter().any(|p| match &p.target {
-        PipTarget::Venv(d) | PipTarget::Prefix(d) | PipTarget::Target(d) => d.trim_end_matches('/') == source,
+        PipTarget::Venv(d) | PipTarget::Prefix(d) | PipTarget::Target(d) => {
+            d.trim_end_matches('/') == source
+        }
         PipTarget::User => source.ends_with("/.local"),
         PipTarget::System => source.contains("site-packages"),
     })
@@ -167,11 +221,25 @@ pub fn compare(facts: &Facts, params: &Params) -> Comparison {
     let savings = i64::from(full_single) - i64::from(this_file);
     let mut excluded = Vec::new();
     if let Some(fin) = facts.final_stage() {
-        let kept: BTreeSet<&str> = sizes[fin.index].parts.iter().map(|p| p.what.as_str()).collect();
-        for (i, size) in sizes.iter().enumerate().filter(|(i, _)| *i != fin.index && facts.needed[*i]) {
+        let kept: BTreeSet<&str> = sizes[fin.index]
+            .parts
+            .iter()
+            .map(|p| p.what.as_str())
+            .collect();
+        for (i, size) in sizes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != fin.index && facts.needed[*i])
+        {
             for part in size.parts.iter().skip(1) {
-                if !kept.contains(part.what.as_str()) && part.what != "Python packages" && !excluded.iter().any(|e: &Part| e.what == part.what) {
-                    excluded.push(Part { what: format!("{} (in {})", part.what, facts.stages[i].label()), mb: part.mb });
+                if !kept.contains(part.what.as_str())
+                    && part.what != "Python packages"
+                    && !excluded.iter().any(|e: &Part| e.what == part.what)
+                {
+                    excluded.push(Part {
+                        what: format!("{} (in {})", part.what, facts.stages[i].label()),
+                        mb: part.mb,
+                    });
                 }
             }
         }
@@ -185,7 +253,11 @@ pub fn compare(facts: &Facts, params: &Params) -> Comparison {
         slim_single,
         this_file,
         savings,
-        savings_percent: if full_single > 0 { savings * 100 / i64::from(full_single) } else { 0 },
+        savings_percent: if full_single > 0 {
+            savings * 100 / i64::from(full_single)
+        } else {
+            0
+        },
         excluded,
         python,
     }
@@ -207,17 +279,33 @@ mod tests {
         let single = sizes(include_str!("../../starter/Dockerfile"));
         let multi = sizes(include_str!("../../solutions/venv.Dockerfile"));
         let final_multi = multi.last().unwrap().total;
-        assert!(final_multi < single[0].total / 2, "{final_multi} vs {}", single[0].total);
+        assert!(
+            final_multi < single[0].total / 2,
+            "{final_multi} vs {}",
+            single[0].total
+        );
         // The runtime has the Python packages but not the compilers.
-        let parts: Vec<&str> = multi.last().unwrap().parts.iter().map(|p| p.what.as_str()).collect();
-        assert!(parts.iter().any(|p| p.starts_with("Python packages from builder")), "{parts:?}");
+        let parts: Vec<&str> = multi
+            .last()
+            .unwrap()
+            .parts
+            .iter()
+            .map(|p| p.what.as_str())
+            .collect();
+        assert!(
+            parts
+                .iter()
+                .any(|p| p.starts_with("Python packages from builder")),
+            "{parts:?}"
+        );
         assert!(!parts.contains(&"gcc"));
     }
 
     #[test]
     fn pip_cache_is_counted_when_not_disabled() {
         let with = sizes("FROM python:3.11-slim\nRUN pip install -r requirements.txt\n");
-        let without = sizes("FROM python:3.11-slim\nRUN pip install --no-cache-dir -r requirements.txt\n");
+        let without =
+            sizes("FROM python:3.11-slim\nRUN pip install --no-cache-dir -r requirements.txt\n");
         assert!(with[0].total > without[0].total);
     }
 }

@@ -45,15 +45,43 @@ mod sc807;
 
 /// Every rule, in id order.
 pub const ALL: &[Rule] = &[
-    sc101::RULE, sc102::RULE, sc103::RULE, sc201::RULE, sc202::RULE, sc203::RULE, sc301::RULE,
-    sc302::RULE, sc303::RULE, sc304::RULE, sc401::RULE, sc402::RULE, sc403::RULE, sc404::RULE,
-    sc501::RULE, sc502::RULE, sc503::RULE, sc504::RULE, sc601::RULE, sc602::RULE, sc603::RULE,
-    sc701::RULE, sc702::RULE, sc703::RULE, sc801::RULE, sc802::RULE, sc803::RULE, sc804::RULE,
-    sc805::RULE, sc806::RULE, sc807::RULE,
+    sc101::RULE,
+    sc102::RULE,
+    sc103::RULE,
+    sc201::RULE,
+    sc202::RULE,
+    sc203::RULE,
+    sc301::RULE,
+    sc302::RULE,
+    sc303::RULE,
+    sc304::RULE,
+    sc401::RULE,
+    sc402::RULE,
+    sc403::RULE,
+    sc404::RULE,
+    sc501::RULE,
+    sc502::RULE,
+    sc503::RULE,
+    sc504::RULE,
+    sc601::RULE,
+    sc602::RULE,
+    sc603::RULE,
+    sc701::RULE,
+    sc702::RULE,
+    sc703::RULE,
+    sc801::RULE,
+    sc802::RULE,
+    sc803::RULE,
+    sc804::RULE,
+    sc805::RULE,
+    sc806::RULE,
+    sc807::RULE,
 ];
 
 /// The seven best-practice checks of the `analyze` report, in report order.
-pub const BEST_PRACTICES: &[&str] = &["SC801", "SC802", "SC803", "SC804", "SC805", "SC806", "SC807"];
+pub const BEST_PRACTICES: &[&str] = &[
+    "SC801", "SC802", "SC803", "SC804", "SC805", "SC806", "SC807",
+];
 
 pub fn by_id(id: &str) -> Option<&'static Rule> {
     ALL.iter().find(|r| r.id.eq_ignore_ascii_case(id))
@@ -89,7 +117,10 @@ pub struct Rule {
 impl Rule {
     pub fn run(&self, facts: &Facts, params: &Params) -> Outcome {
         if facts.stages.is_empty() {
-            return Outcome::fail(None, "no FROM yet: start with `FROM python:3.11-slim AS builder`");
+            return Outcome::fail(
+                None,
+                "no FROM yet: start with `FROM python:3.11-slim AS builder`",
+            );
         }
         (self.check)(facts, params)
     }
@@ -114,13 +145,25 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn pass(line: Option<usize>, message: impl Into<String>) -> Self {
-        Self { status: Status::Pass, message: message.into(), line }
+        Self {
+            status: Status::Pass,
+            message: message.into(),
+            line,
+        }
     }
     pub fn warn(line: Option<usize>, message: impl Into<String>) -> Self {
-        Self { status: Status::Warn, message: message.into(), line }
+        Self {
+            status: Status::Warn,
+            message: message.into(),
+            line,
+        }
     }
     pub fn fail(line: Option<usize>, message: impl Into<String>) -> Self {
-        Self { status: Status::Fail, message: message.into(), line }
+        Self {
+            status: Status::Fail,
+            message: message.into(),
+            line,
+        }
     }
     pub fn passed(&self) -> bool {
         self.status != Status::Fail
@@ -139,13 +182,27 @@ pub(crate) mod testing {
 
     pub fn assert_passes(rule: &Rule, dockerfile: &str) {
         let o = run(rule, dockerfile);
-        assert!(o.passed(), "{} should pass, got: {o:?}\n{dockerfile}", rule.id);
+        assert!(
+            o.passed(),
+            "{} should pass, got: {o:?}\n{dockerfile}",
+            rule.id
+        );
     }
 
     pub fn assert_fails(rule: &Rule, dockerfile: &str, needle: &str) -> Outcome {
         let o = run(rule, dockerfile);
-        assert_eq!(o.status, Status::Fail, "{} should fail:\n{dockerfile}\n{o:?}", rule.id);
-        assert!(o.message.contains(needle), "{}: message {:?} lacks {needle:?}", rule.id, o.message);
+        assert_eq!(
+            o.status,
+            Status::Fail,
+            "{} should fail:\n{dockerfile}\n{o:?}",
+            rule.id
+        );
+        assert!(
+            o.message.contains(needle),
+            "{}: message {:?} lacks {needle:?}",
+            rule.id,
+            o.message
+        );
         o
     }
 
@@ -160,16 +217,31 @@ mod tests {
     #[test]
     fn ids_are_unique_sorted_and_documented() {
         for pair in ALL.windows(2) {
-            assert!(pair[0].id < pair[1].id, "{} before {}", pair[0].id, pair[1].id);
+            assert!(
+                pair[0].id < pair[1].id,
+                "{} before {}",
+                pair[0].id,
+                pair[1].id
+            );
         }
         for r in ALL {
-            assert!(!r.summary.is_empty() && !r.why.is_empty() && !r.example.is_empty() && !r.instead.is_empty(), "{}", r.id);
+            assert!(
+                !r.summary.is_empty()
+                    && !r.why.is_empty()
+                    && !r.example.is_empty()
+                    && !r.instead.is_empty(),
+                "{}",
+                r.id
+            );
         }
     }
 
     #[test]
     fn every_rule_passes_the_reference_solution() {
-        for r in ALL.iter().filter(|r| r.id != "SC804" && r.severity == Severity::Error) {
+        for r in ALL
+            .iter()
+            .filter(|r| r.id != "SC804" && r.severity == Severity::Error)
+        {
             testing::assert_passes(r, testing::GOOD);
         }
     }

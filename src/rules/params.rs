@@ -33,15 +33,24 @@ pub struct Params {
 impl Default for Params {
     /// The Flask exercise's values.
     fn default() -> Self {
-        let server = |command: &str, package: &str| WsgiServer { command: command.into(), package: package.into() };
+        let server = |command: &str, package: &str| WsgiServer {
+            command: command.into(),
+            package: package.into(),
+        };
         Params {
             build_packages: vec!["gcc".into(), "g++".into()],
             port: 5000,
             app_module: "app:app".into(),
             app_files: vec!["app.py".into()],
             requirements_file: "requirements.txt".into(),
-            requirements: ["flask", "pandas", "matplotlib", "numpy", "gunicorn"].map(String::from).to_vec(),
-            wsgi_servers: vec![server("gunicorn", "gunicorn"), server("waitress-serve", "waitress"), server("uwsgi", "uwsgi")],
+            requirements: ["flask", "pandas", "matplotlib", "numpy", "gunicorn"]
+                .map(String::from)
+                .to_vec(),
+            wsgi_servers: vec![
+                server("gunicorn", "gunicorn"),
+                server("waitress-serve", "waitress"),
+                server("uwsgi", "uwsgi"),
+            ],
         }
     }
 }
@@ -49,6 +58,10 @@ impl Default for Params {
 impl Params {
     /// The servers the exercise's requirements actually provide.
     pub fn available_servers(&self) -> impl Iterator<Item = &WsgiServer> {
-        self.wsgi_servers.iter().filter(|s| self.requirements.iter().any(|r| r.eq_ignore_ascii_case(&s.package)))
+        self.wsgi_servers.iter().filter(|s| {
+            self.requirements
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(&s.package))
+        })
     }
 }

@@ -22,7 +22,10 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         let names: Vec<String> = facts.stages.iter().map(|s| s.label()).collect();
         Outcome::pass(Some(first), format!("{n} stages: {}", names.join(" → ")))
     } else {
-        Outcome::fail(Some(first), format!("line {first}: only one stage; a multi-stage build needs a second FROM"))
+        Outcome::fail(
+            Some(first),
+            format!("line {first}: only one stage; a multi-stage build needs a second FROM"),
+        )
     }
 }
 
@@ -33,7 +36,14 @@ mod tests {
 
     #[test]
     fn one_stage_fails_two_pass() {
-        assert_fails(&RULE, "FROM python:3.11\nCMD [\"python\"]\n", "only one stage");
-        assert_passes(&RULE, "FROM python:3.11-slim AS builder\nFROM python:3.11-slim\n");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nCMD [\"python\"]\n",
+            "only one stage",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11-slim AS builder\nFROM python:3.11-slim\n",
+        );
     }
 }

@@ -22,13 +22,28 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
     };
     let line = Some(build.line);
     match build.name.as_deref() {
-        None => Outcome::fail(line, format!("line {}: the build stage has no name; add `AS builder`", build.line)),
-        Some(n) if n.chars().all(|c| c.is_ascii_digit()) || n.len() < 3 => {
-            Outcome::fail(line, format!("line {}: `{n}` does not say what the stage does; try `builder`", build.line))
-        }
-        Some(n) if n.chars().any(|c| c.is_uppercase()) => {
-            Outcome::fail(line, format!("line {}: stage names are lowercase: `{}`", build.line, n.to_lowercase()))
-        }
+        None => Outcome::fail(
+            line,
+            format!(
+                "line {}: the build stage has no name; add `AS builder`",
+                build.line
+            ),
+        ),
+        Some(n) if n.chars().all(|c| c.is_ascii_digit()) || n.len() < 3 => Outcome::fail(
+            line,
+            format!(
+                "line {}: `{n}` does not say what the stage does; try `builder`",
+                build.line
+            ),
+        ),
+        Some(n) if n.chars().any(|c| c.is_uppercase()) => Outcome::fail(
+            line,
+            format!(
+                "line {}: stage names are lowercase: `{}`",
+                build.line,
+                n.to_lowercase()
+            ),
+        ),
         Some(n) => Outcome::pass(line, format!("build stage `{n}`")),
     }
 }
@@ -40,9 +55,24 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_fails(&RULE, "FROM python:3.11-slim\nFROM python:3.11-slim\nCOPY --from=0 /a /a\n", "no name");
-        assert_fails(&RULE, "FROM python:3.11-slim AS b\nFROM python:3.11-slim\nCOPY --from=b /a /a\n", "does not say");
-        assert_fails(&RULE, "FROM python:3.11-slim AS Builder\nFROM python:3.11-slim\nCOPY --from=Builder /a /a\n", "lowercase");
-        assert_passes(&RULE, "FROM python:3.11-slim AS build-deps\nFROM python:3.11-slim\nCOPY --from=build-deps /a /a\n");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim\nFROM python:3.11-slim\nCOPY --from=0 /a /a\n",
+            "no name",
+        );
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim AS b\nFROM python:3.11-slim\nCOPY --from=b /a /a\n",
+            "does not say",
+        );
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim AS Builder\nFROM python:3.11-slim\nCOPY --from=Builder /a /a\n",
+            "lowercase",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11-slim AS build-deps\nFROM python:3.11-slim\nCOPY --from=build-deps /a /a\n",
+        );
     }
 }

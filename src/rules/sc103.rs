@@ -22,10 +22,22 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
     };
     let (line, base) = (build.line, &build.base);
     if !base.official_python {
-        return Outcome::fail(Some(line), format!("line {line}: `{}` is not the official python image", base.text));
+        return Outcome::fail(
+            Some(line),
+            format!(
+                "line {line}: `{}` is not the official python image",
+                base.text
+            ),
+        );
     }
     if !base.is_pinned() {
-        return Outcome::fail(Some(line), format!("line {line}: `{}` has no version tag; pin it, e.g. python:3.11-slim", base.text));
+        return Outcome::fail(
+            Some(line),
+            format!(
+                "line {line}: `{}` has no version tag; pin it, e.g. python:3.11-slim",
+                base.text
+            ),
+        );
     }
     Outcome::pass(Some(line), format!("build stage on {}", base.text))
 }

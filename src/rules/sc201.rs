@@ -20,15 +20,27 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         Ok(b) => b,
         Err(o) => return o,
     };
-    let runs: Vec<usize> = build.package_runs.iter().filter(|r| r.installs || r.updates).map(|r| r.line).collect();
+    let runs: Vec<usize> = build
+        .package_runs
+        .iter()
+        .filter(|r| r.installs || r.updates)
+        .map(|r| r.line)
+        .collect();
     match runs.as_slice() {
         [] => Outcome::pass(None, "no system packages installed"),
-        [line] => Outcome::pass(Some(*line), format!("system packages in one RUN (line {line})")),
+        [line] => Outcome::pass(
+            Some(*line),
+            format!("system packages in one RUN (line {line})"),
+        ),
         [first, ..] => {
             let lines: Vec<String> = runs.iter().map(usize::to_string).collect();
             Outcome::fail(
                 Some(*first),
-                format!("lines {}: package installs are spread over {} RUN instructions; join them into one", lines.join(", "), runs.len()),
+                format!(
+                    "lines {}: package installs are spread over {} RUN instructions; join them into one",
+                    lines.join(", "),
+                    runs.len()
+                ),
             )
         }
     }
@@ -41,7 +53,14 @@ mod tests {
 
     #[test]
     fn one_run() {
-        assert_fails(&RULE, "FROM python:3.11\nRUN apt-get update\nRUN apt-get install -y gcc\n", "lines 2, 3");
-        assert_passes(&RULE, "FROM python:3.11\nRUN apt-get update && apt-get install -y gcc g++\nRUN pip install x\n");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nRUN apt-get update\nRUN apt-get install -y gcc\n",
+            "lines 2, 3",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11\nRUN apt-get update && apt-get install -y gcc g++\nRUN pip install x\n",
+        );
     }
 }

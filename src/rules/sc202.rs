@@ -17,11 +17,19 @@ pub const RULE: Rule = Rule {
 
 fn problem(run: &PackageRun) -> Option<&'static str> {
     match run.manager {
-        Manager::Apk if !(run.no_cache || run.cleans_cache) => Some("apk add needs --no-cache (or remove /var/cache/apk/* in the same RUN)"),
+        Manager::Apk if !(run.no_cache || run.cleans_cache) => {
+            Some("apk add needs --no-cache (or remove /var/cache/apk/* in the same RUN)")
+        }
         Manager::Apk => None,
-        Manager::Apt if !run.updates => Some("apt-get install runs without apt-get update in the same RUN"),
-        Manager::Apt if !run.update_chained => Some("apt-get update and install must be joined with && (or `set -e`) so a failed update stops the build"),
-        Manager::Apt if !run.assume_yes => Some("apt-get install needs -y, or the build stops at the prompt"),
+        Manager::Apt if !run.updates => {
+            Some("apt-get install runs without apt-get update in the same RUN")
+        }
+        Manager::Apt if !run.update_chained => Some(
+            "apt-get update and install must be joined with && (or `set -e`) so a failed update stops the build",
+        ),
+        Manager::Apt if !run.assume_yes => {
+            Some("apt-get install needs -y, or the build stops at the prompt")
+        }
         Manager::Apt if !run.no_recommends => Some("apt-get install needs --no-install-recommends"),
         Manager::Apt if !run.cleans_cache => Some("the RUN does not remove /var/lib/apt/lists/*"),
         Manager::Apt => None,
@@ -35,14 +43,20 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
     };
     let installs: Vec<&PackageRun> = build.package_runs.iter().filter(|r| r.installs).collect();
     if installs.is_empty() {
-        return Outcome::fail(None, format!("{} installs no system packages yet", build.label()));
+        return Outcome::fail(
+            None,
+            format!("{} installs no system packages yet", build.label()),
+        );
     }
     for run in installs {
         if let Some(p) = problem(run) {
             return Outcome::fail(Some(run.line), format!("line {}: {p}", run.line));
         }
     }
-    Outcome::pass(build.package_runs.first().map(|r| r.line), "update, install and cleanup in one RUN")
+    Outcome::pass(
+        build.package_runs.first().map(|r| r.line),
+        "update, install and cleanup in one RUN",
+    )
 }
 
 #[cfg(test)]
@@ -54,11 +68,30 @@ mod tests {
     fn apt_hygiene() {
         let ok = "FROM python:3.11\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\n";
         assert_passes(&RULE, ok);
-        assert_fails(&RULE, "FROM python:3.11\nRUN apt-get update && apt-get install -y gcc && rm -rf /var/lib/apt/lists/*\n", "--no-install-recommends");
-        assert_fails(&RULE, "FROM python:3.11\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\n", "lists");
-        assert_fails(&RULE, "FROM python:3.11\nRUN apt-get update; apt-get install -y --no-install-recommends gcc; rm -rf /var/lib/apt/lists/*\n", "joined");
-        assert_passes(&RULE, "FROM python:3.11\nRUN set -e; apt-get update; apt-get install -y --no-install-recommends gcc; rm -rf /var/lib/apt/lists/*\n");
-        assert_fails(&RULE, "FROM python:3.11\nRUN apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\n", "without apt-get update");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nRUN apt-get update && apt-get install -y gcc && rm -rf /var/lib/apt/lists/*\n",
+            "--no-install-recommends",
+        );
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\n",
+            "lists",
+        );
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nRUN apt-get update; apt-get install -y --no-install-recommends gcc; rm -rf /var/lib/apt/lists/*\n",
+            "joined",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11\nRUN set -e; apt-get update; apt-get install -y --no-install-recommends gcc; rm -rf /var/lib/apt/lists/*\n",
+        );
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nRUN apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\n",
+            "without apt-get update",
+        );
     }
 
     #[test]
@@ -69,7 +102,14 @@ mod tests {
 
     #[test]
     fn alpine() {
-        assert_passes(&RULE, "FROM python:3.11-alpine\nRUN apk add --no-cache gcc g++ musl-dev\n");
-        assert_fails(&RULE, "FROM python:3.11-alpine\nRUN apk add gcc g++\n", "--no-cache");
+        assert_passes(
+            &RULE,
+            "FROM python:3.11-alpine\nRUN apk add --no-cache gcc g++ musl-dev\n",
+        );
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-alpine\nRUN apk add gcc g++\n",
+            "--no-cache",
+        );
     }
 }

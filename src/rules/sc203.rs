@@ -16,7 +16,10 @@ pub const RULE: Rule = Rule {
 };
 
 /// Meta-packages that bring the usual compilers along.
-const PROVIDES: &[(&str, &[&str])] = &[("build-essential", &["gcc", "g++", "make"]), ("build-base", &["gcc", "g++", "make"])];
+const PROVIDES: &[(&str, &[&str])] = &[
+    ("build-essential", &["gcc", "g++", "make"]),
+    ("build-base", &["gcc", "g++", "make"]),
+];
 
 fn check(facts: &Facts, params: &Params) -> Outcome {
     let build = match common::build_stage(facts) {
@@ -26,14 +29,31 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
     let installed: Vec<&str> = build.apt_packages().collect();
     let has = |want: &str| {
         installed.iter().any(|p| p.split('=').next() == Some(want))
-            || PROVIDES.iter().any(|(meta, gives)| installed.contains(meta) && gives.contains(&want))
+            || PROVIDES
+                .iter()
+                .any(|(meta, gives)| installed.contains(meta) && gives.contains(&want))
     };
-    let missing: Vec<&str> = params.build_packages.iter().map(String::as_str).filter(|p| !has(p)).collect();
+    let missing: Vec<&str> = params
+        .build_packages
+        .iter()
+        .map(String::as_str)
+        .filter(|p| !has(p))
+        .collect();
     let line = build.package_runs.first().map(|r| r.line);
     if missing.is_empty() {
-        Outcome::pass(line, format!("installs {}", params.build_packages.join(", ")))
+        Outcome::pass(
+            line,
+            format!("installs {}", params.build_packages.join(", ")),
+        )
     } else {
-        Outcome::fail(line.or(Some(build.line)), format!("{} does not install {}, needed to compile the wheels", build.label(), missing.join(", ")))
+        Outcome::fail(
+            line.or(Some(build.line)),
+            format!(
+                "{} does not install {}, needed to compile the wheels",
+                build.label(),
+                missing.join(", ")
+            ),
+        )
     }
 }
 
@@ -44,8 +64,18 @@ mod tests {
 
     #[test]
     fn compilers_present() {
-        assert_fails(&RULE, "FROM python:3.11\nRUN apt-get update && apt-get install -y gcc\n", "g++");
-        assert_passes(&RULE, "FROM python:3.11\nRUN apt-get update && apt-get install -y gcc g++\n");
-        assert_passes(&RULE, "FROM python:3.11\nRUN apt-get update && apt-get install -y build-essential\n");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nRUN apt-get update && apt-get install -y gcc\n",
+            "g++",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11\nRUN apt-get update && apt-get install -y gcc g++\n",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11\nRUN apt-get update && apt-get install -y build-essential\n",
+        );
     }
 }

@@ -21,7 +21,13 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
         Err(o) => return o,
     };
     match common::requirements_copied_first(build, &params.requirements_file) {
-        Ok(line) => Outcome::pass(Some(line), format!("{} copied on its own (line {line})", params.requirements_file)),
+        Ok(line) => Outcome::pass(
+            Some(line),
+            format!(
+                "{} copied on its own (line {line})",
+                params.requirements_file
+            ),
+        ),
         Err(o) => o,
     }
 }
@@ -33,9 +39,24 @@ mod tests {
 
     #[test]
     fn order() {
-        assert_fails(&RULE, "FROM python:3.11\nCOPY . .\nRUN pip install -r requirements.txt\n", "whole context");
-        assert_fails(&RULE, "FROM python:3.11\nCOPY requirements.txt app.py ./\nRUN pip install -r requirements.txt\n", "on its own");
-        assert_fails(&RULE, "FROM python:3.11\nRUN pip install -r requirements.txt\nCOPY requirements.txt .\n", "not copied in before");
-        assert_passes(&RULE, "FROM python:3.11\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nCOPY . .\nRUN pip install -r requirements.txt\n",
+            "whole context",
+        );
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nCOPY requirements.txt app.py ./\nRUN pip install -r requirements.txt\n",
+            "on its own",
+        );
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nRUN pip install -r requirements.txt\nCOPY requirements.txt .\n",
+            "not copied in before",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n",
+        );
     }
 }

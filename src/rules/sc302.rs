@@ -23,15 +23,37 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
         Ok(b) => b,
         Err(o) => return o,
     };
-    if let Some(p) = build.pip_installs.iter().find(|p| p.packages.iter().any(|n| !TOOLING.contains(&requirement_name(n).as_str()))) {
+    if let Some(p) = build.pip_installs.iter().find(|p| {
+        p.packages
+            .iter()
+            .any(|n| !TOOLING.contains(&requirement_name(n).as_str()))
+    }) {
         return Outcome::fail(
             Some(p.line),
-            format!("line {}: `pip install {}` names packages; install them from {} with -r", p.line, p.packages.join(" "), params.requirements_file),
+            format!(
+                "line {}: `pip install {}` names packages; install them from {} with -r",
+                p.line,
+                p.packages.join(" "),
+                params.requirements_file
+            ),
         );
     }
     match common::requirements_install(build, &params.requirements_file) {
-        Some(p) => Outcome::pass(Some(p.line), format!("pip install -r {} (line {})", params.requirements_file, p.line)),
-        None => Outcome::fail(Some(build.line), format!("{} never runs `pip install -r {}`", build.label(), params.requirements_file)),
+        Some(p) => Outcome::pass(
+            Some(p.line),
+            format!(
+                "pip install -r {} (line {})",
+                params.requirements_file, p.line
+            ),
+        ),
+        None => Outcome::fail(
+            Some(build.line),
+            format!(
+                "{} never runs `pip install -r {}`",
+                build.label(),
+                params.requirements_file
+            ),
+        ),
     }
 }
 
@@ -42,8 +64,19 @@ mod tests {
 
     #[test]
     fn requirement_file() {
-        assert_fails(&RULE, "FROM python:3.11\nRUN pip install flask pandas\n", "names packages");
-        assert_fails(&RULE, "FROM python:3.11\nRUN pip install --upgrade pip\n", "never runs");
-        assert_passes(&RULE, "FROM python:3.11\nRUN pip install --upgrade pip && python -m pip install --requirement=requirements.txt\n");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nRUN pip install flask pandas\n",
+            "names packages",
+        );
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nRUN pip install --upgrade pip\n",
+            "never runs",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11\nRUN pip install --upgrade pip && python -m pip install --requirement=requirements.txt\n",
+        );
     }
 }

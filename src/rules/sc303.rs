@@ -19,7 +19,12 @@ pub const RULE: Rule = Rule {
 pub fn cache_off(stage: &Stage, pip: &PipInstall) -> bool {
     pip.no_cache_dir
         || stage.env.iter().any(|e| {
-            e.line < pip.line && e.value.0 == "PIP_NO_CACHE_DIR" && !matches!(e.value.1.to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off")
+            e.line < pip.line
+                && e.value.0 == "PIP_NO_CACHE_DIR"
+                && !matches!(
+                    e.value.1.to_ascii_lowercase().as_str(),
+                    "0" | "false" | "no" | "off"
+                )
         })
 }
 
@@ -29,11 +34,23 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         Err(o) => return o,
     };
     if build.pip_installs.is_empty() {
-        return Outcome::fail(Some(build.line), format!("{} has no pip install yet", build.label()));
+        return Outcome::fail(
+            Some(build.line),
+            format!("{} has no pip install yet", build.label()),
+        );
     }
     match build.pip_installs.iter().find(|p| !cache_off(build, p)) {
-        Some(p) => Outcome::fail(Some(p.line), format!("line {}: pip install keeps its cache; add --no-cache-dir", p.line)),
-        None => Outcome::pass(build.pip_installs.first().map(|p| p.line), "pip's cache is off"),
+        Some(p) => Outcome::fail(
+            Some(p.line),
+            format!(
+                "line {}: pip install keeps its cache; add --no-cache-dir",
+                p.line
+            ),
+        ),
+        None => Outcome::pass(
+            build.pip_installs.first().map(|p| p.line),
+            "pip's cache is off",
+        ),
     }
 }
 
@@ -44,9 +61,23 @@ mod tests {
 
     #[test]
     fn cache() {
-        assert_fails(&RULE, "FROM python:3.11\nRUN pip install -r requirements.txt\n", "--no-cache-dir");
-        assert_passes(&RULE, "FROM python:3.11\nRUN pip install --no-cache-dir -r requirements.txt\n");
-        assert_passes(&RULE, "FROM python:3.11\nENV PIP_NO_CACHE_DIR=1\nRUN pip install -r requirements.txt\n");
-        assert_fails(&RULE, "FROM python:3.11\nENV PIP_NO_CACHE_DIR=0\nRUN pip install -r requirements.txt\n", "cache");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nRUN pip install -r requirements.txt\n",
+            "--no-cache-dir",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11\nRUN pip install --no-cache-dir -r requirements.txt\n",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11\nENV PIP_NO_CACHE_DIR=1\nRUN pip install -r requirements.txt\n",
+        );
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nENV PIP_NO_CACHE_DIR=0\nRUN pip install -r requirements.txt\n",
+            "cache",
+        );
     }
 }

@@ -20,14 +20,22 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
         Ok(b) => b,
         Err(o) => return o,
     };
-    let Some(pip) = common::requirements_install(build, &params.requirements_file).or(build.pip_installs.first()) else {
-        return Outcome::fail(Some(build.line), format!("{} has no pip install yet", build.label()));
+    let Some(pip) = common::requirements_install(build, &params.requirements_file)
+        .or(build.pip_installs.first())
+    else {
+        return Outcome::fail(
+            Some(build.line),
+            format!("{} has no pip install yet", build.label()),
+        );
     };
     let line = Some(pip.line);
     match &pip.target {
         PipTarget::System => Outcome::fail(
             line,
-            format!("line {}: pip installs into the system site-packages; use a virtualenv, --user or --prefix so the runtime stage can copy one folder", pip.line),
+            format!(
+                "line {}: pip installs into the system site-packages; use a virtualenv, --user or --prefix so the runtime stage can copy one folder",
+                pip.line
+            ),
         ),
         PipTarget::Venv(v) => Outcome::pass(line, format!("into the virtualenv {v}")),
         PipTarget::User => Outcome::pass(line, "into the user base (--user)"),
@@ -43,12 +51,32 @@ mod tests {
 
     #[test]
     fn location() {
-        assert_fails(&RULE, "FROM python:3.11\nRUN pip install -r requirements.txt\n", "system site-packages");
-        assert_passes(&RULE, "FROM python:3.11\nRUN python3 -m venv /opt/venv\nENV PATH=/opt/venv/bin:$PATH\nRUN pip install -r requirements.txt\n");
-        assert_passes(&RULE, "FROM python:3.11\nRUN python -m venv /venv && /venv/bin/pip install -r requirements.txt\n");
-        assert_passes(&RULE, "FROM python:3.11\nRUN pip install --user -r requirements.txt\n");
-        assert_passes(&RULE, "FROM python:3.11\nRUN pip install --target=/deps -r requirements.txt\n");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nRUN pip install -r requirements.txt\n",
+            "system site-packages",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11\nRUN python3 -m venv /opt/venv\nENV PATH=/opt/venv/bin:$PATH\nRUN pip install -r requirements.txt\n",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11\nRUN python -m venv /venv && /venv/bin/pip install -r requirements.txt\n",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11\nRUN pip install --user -r requirements.txt\n",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11\nRUN pip install --target=/deps -r requirements.txt\n",
+        );
         // PATH set before the venv exists does not make pip use it.
-        assert_fails(&RULE, "FROM python:3.11\nENV PATH=/opt/elsewhere/bin:$PATH\nRUN pip install -r requirements.txt\n", "system");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nENV PATH=/opt/elsewhere/bin:$PATH\nRUN pip install -r requirements.txt\n",
+            "system",
+        );
     }
 }

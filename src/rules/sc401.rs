@@ -16,16 +16,33 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(facts: &Facts, _: &Params) -> Outcome {
-    let Some(fin) = facts.final_stage() else { return Outcome::fail(None, "no stages yet") };
+    let Some(fin) = facts.final_stage() else {
+        return Outcome::fail(None, "no stages yet");
+    };
     let (line, base) = (fin.line, &fin.base);
     if base.variant == Variant::Stage {
-        return Outcome::fail(Some(line), format!("line {line}: the final stage starts from stage `{}`, so it keeps everything that stage installed", base.text));
+        return Outcome::fail(
+            Some(line),
+            format!(
+                "line {line}: the final stage starts from stage `{}`, so it keeps everything that stage installed",
+                base.text
+            ),
+        );
     }
     if !base.is_small() {
-        return Outcome::fail(Some(line), format!("line {line}: `{}` is a full image; use a -slim or -alpine variant", base.text));
+        return Outcome::fail(
+            Some(line),
+            format!(
+                "line {line}: `{}` is a full image; use a -slim or -alpine variant",
+                base.text
+            ),
+        );
     }
     if !base.is_pinned() {
-        return Outcome::fail(Some(line), format!("line {line}: `{}` has no version tag", base.text));
+        return Outcome::fail(
+            Some(line),
+            format!("line {line}: `{}` has no version tag", base.text),
+        );
     }
     Outcome::pass(Some(line), format!("final stage on {}", base.text))
 }
@@ -37,9 +54,23 @@ mod tests {
 
     #[test]
     fn small_base() {
-        assert_fails(&RULE, "FROM python:3.11-slim AS b\nFROM python:3.11\n", "full image");
-        assert_fails(&RULE, "FROM python:3.11-slim AS builder\nFROM builder\n", "starts from stage");
-        assert_passes(&RULE, "FROM python:3.11-slim AS b\nFROM python:3.11-alpine\n");
-        assert_passes(&RULE, "FROM python:3.11-slim AS b\nFROM gcr.io/distroless/python3-debian12:nonroot\n");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim AS b\nFROM python:3.11\n",
+            "full image",
+        );
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim AS builder\nFROM builder\n",
+            "starts from stage",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11-slim AS b\nFROM python:3.11-alpine\n",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11-slim AS b\nFROM gcr.io/distroless/python3-debian12:nonroot\n",
+        );
     }
 }

@@ -22,12 +22,25 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
     };
     let line = Some(fin.line);
     match (build.base.python, fin.base.python) {
-        (Some(b), Some(f)) if b == f => Outcome::pass(line, format!("both on Python {}.{}", b.0, b.1)),
+        (Some(b), Some(f)) if b == f => {
+            Outcome::pass(line, format!("both on Python {}.{}", b.0, b.1))
+        }
         (Some(b), Some(f)) => Outcome::fail(
             line,
-            format!("line {}: the runtime runs Python {}.{} but {} built for {}.{}", fin.line, f.0, f.1, build.label(), b.0, b.1),
+            format!(
+                "line {}: the runtime runs Python {}.{} but {} built for {}.{}",
+                fin.line,
+                f.0,
+                f.1,
+                build.label(),
+                b.0,
+                b.1
+            ),
         ),
-        _ => Outcome::warn(line, "cannot tell the Python versions from the tags; make sure they match"),
+        _ => Outcome::warn(
+            line,
+            "cannot tell the Python versions from the tags; make sure they match",
+        ),
     }
 }
 
@@ -38,8 +51,15 @@ mod tests {
 
     #[test]
     fn versions() {
-        assert_fails(&RULE, "FROM python:3.11-slim AS builder\nFROM python:3.12-slim\nCOPY --from=builder /a /a\n", "3.12");
-        assert_passes(&RULE, "FROM python:3.11 AS builder\nFROM python:3.11.9-slim-bookworm\nCOPY --from=builder /a /a\n");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim AS builder\nFROM python:3.12-slim\nCOPY --from=builder /a /a\n",
+            "3.12",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11 AS builder\nFROM python:3.11.9-slim-bookworm\nCOPY --from=builder /a /a\n",
+        );
         assert_fails(&RULE, "FROM python:3.11\n", "only one stage");
     }
 }

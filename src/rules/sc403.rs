@@ -20,13 +20,27 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         Ok(pair) => pair,
         Err(o) => return o,
     };
-    let name = |l: Libc| if l == Libc::Musl { "Alpine (musl)" } else { "Debian (glibc)" };
+    let name = |l: Libc| {
+        if l == Libc::Musl {
+            "Alpine (musl)"
+        } else {
+            "Debian (glibc)"
+        }
+    };
     match (build.base.libc, fin.base.libc) {
-        (Libc::Unknown, _) | (_, Libc::Unknown) => Outcome::warn(Some(fin.line), "cannot tell which C library the images use"),
+        (Libc::Unknown, _) | (_, Libc::Unknown) => {
+            Outcome::warn(Some(fin.line), "cannot tell which C library the images use")
+        }
         (b, f) if b == f => Outcome::pass(Some(fin.line), format!("both {}", name(b))),
         (b, f) => Outcome::fail(
             Some(fin.line),
-            format!("line {}: the runtime is {} but {} is {}; compiled packages will not load", fin.line, name(f), build.label(), name(b)),
+            format!(
+                "line {}: the runtime is {} but {} is {}; compiled packages will not load",
+                fin.line,
+                name(f),
+                build.label(),
+                name(b)
+            ),
         ),
     }
 }
@@ -38,7 +52,14 @@ mod tests {
 
     #[test]
     fn libc() {
-        assert_fails(&RULE, "FROM python:3.11-slim AS builder\nFROM python:3.11-alpine\nCOPY --from=builder /a /a\n", "will not load");
-        assert_passes(&RULE, "FROM python:3.11-alpine AS builder\nFROM python:3.11-alpine3.19\nCOPY --from=builder /a /a\n");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim AS builder\nFROM python:3.11-alpine\nCOPY --from=builder /a /a\n",
+            "will not load",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11-alpine AS builder\nFROM python:3.11-alpine3.19\nCOPY --from=builder /a /a\n",
+        );
     }
 }

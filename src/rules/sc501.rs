@@ -16,35 +16,78 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(facts: &Facts, _: &Params) -> Outcome {
-    let Some(fin) = facts.final_stage() else { return Outcome::fail(None, "no stages yet") };
-    let froms: Vec<_> = fin.copies.iter().filter_map(|c| Some((c, c.from.as_ref()?))).collect();
-    if let Some((c, f)) = froms.iter().find(|(_, f)| f.stage.is_none() && !f.by_index && !f.text.contains(['/', ':'])) {
-        return Outcome::fail(Some(c.line), format!("line {}: there is no stage named `{}`", c.line, f.text));
+    let Some(fin) = facts.final_stage() else {
+        return Outcome::fail(None, "no stages yet");
+    };
+    let froms: Vec<_> = fin
+        .copies
+        .iter()
+        .filter_map(|c| Some((c, c.from.as_ref()?)))
+        .collect();
+    if let Some((c, f)) = froms
+        .iter()
+        .find(|(_, f)| f.stage.is_none() && !f.by_index && !f.text.contains(['/', ':']))
+    {
+        return Outcome::fail(
+            Some(c.line),
+            format!("line {}: there is no stage named `{}`", c.line, f.text),
+        );
     }
-    let from_build = froms.iter().find(|(_, f)| f.stage.is_some_and(|s| s != fin.index));
+    let from_build = froms
+        .iter()
+        .find(|(_, f)| f.stage.is_some_and(|s| s != fin.index));
     match from_build {
         Some((c, f)) if f.by_index => Outcome::warn(
             Some(c.line),
-            format!("line {}: COPY --from={} copies by index; name the stage and copy --from=<name>", c.line, f.text),
+            format!(
+                "line {}: COPY --from={} copies by index; name the stage and copy --from=<name>",
+                c.line, f.text
+            ),
         ),
-        Some((c, f)) => Outcome::pass(Some(c.line), format!("COPY --from={} (line {})", f.text, c.line)),
-        None if facts.stages.len() < 2 => Outcome::fail(Some(fin.line), "there is only one stage, so nothing is copied from a build stage"),
-        None => Outcome::fail(Some(fin.line), format!("the final stage (line {}) copies nothing with COPY --from", fin.line)),
+        Some((c, f)) => Outcome::pass(
+            Some(c.line),
+            format!("COPY --from={} (line {})", f.text, c.line),
+        ),
+        None if facts.stages.len() < 2 => Outcome::fail(
+            Some(fin.line),
+            "there is only one stage, so nothing is copied from a build stage",
+        ),
+        None => Outcome::fail(
+            Some(fin.line),
+            format!(
+                "the final stage (line {}) copies nothing with COPY --from",
+                fin.line
+            ),
+        ),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::*;
     use crate::rules::Status;
+    use crate::rules::testing::*;
 
     #[test]
     fn copy_from() {
-        assert_fails(&RULE, "FROM python:3.11-slim AS builder\nFROM python:3.11-slim\nCOPY /opt/venv /opt/venv\n", "copies nothing");
-        assert_fails(&RULE, "FROM python:3.11-slim AS builder\nFROM python:3.11-slim\nCOPY --from=bulider /opt/venv /opt/venv\n", "no stage named `bulider`");
-        assert_passes(&RULE, "FROM python:3.11-slim AS builder\nFROM python:3.11-slim\ncopy --from builder /opt/venv /opt/venv\n");
-        let o = run(&RULE, "FROM python:3.11-slim\nFROM python:3.11-slim\nCOPY --from=0 /opt/venv /opt/venv\n");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim AS builder\nFROM python:3.11-slim\nCOPY /opt/venv /opt/venv\n",
+            "copies nothing",
+        );
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim AS builder\nFROM python:3.11-slim\nCOPY --from=bulider /opt/venv /opt/venv\n",
+            "no stage named `bulider`",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11-slim AS builder\nFROM python:3.11-slim\ncopy --from builder /opt/venv /opt/venv\n",
+        );
+        let o = run(
+            &RULE,
+            "FROM python:3.11-slim\nFROM python:3.11-slim\nCOPY --from=0 /opt/venv /opt/venv\n",
+        );
         assert_eq!(o.status, Status::Warn);
     }
 }

@@ -21,25 +21,54 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         Err(o) => return o,
     };
     let Some((copy, pip, _)) = common::dependency_copy(build, fin) else {
-        return Outcome::fail(Some(fin.line), format!("the installed packages are not copied from {} yet", build.label()));
+        return Outcome::fail(
+            Some(fin.line),
+            format!(
+                "the installed packages are not copied from {} yet",
+                build.label()
+            ),
+        );
     };
     let dest = copy.dest_abs.trim_end_matches('/').to_string();
     let bin = format!("{dest}/bin");
     let on_path = fin.path.iter().any(|p| p.trim_end_matches('/') == bin);
-    let by_absolute = fin.command_words().first().is_some_and(|w| w.starts_with(&format!("{bin}/")));
+    let by_absolute = fin
+        .command_words()
+        .first()
+        .is_some_and(|w| w.starts_with(&format!("{bin}/")));
     let line = Some(copy.line);
     match &pip.target {
         PipTarget::Target(_) => {
-            if fin.env_value("PYTHONPATH").is_some_and(|p| p.split(':').any(|e| e.trim_end_matches('/') == dest)) {
+            if fin
+                .env_value("PYTHONPATH")
+                .is_some_and(|p| p.split(':').any(|e| e.trim_end_matches('/') == dest))
+            {
                 Outcome::pass(line, format!("{dest} is on PYTHONPATH"))
             } else {
-                Outcome::fail(line, format!("line {}: packages copied to {dest} but PYTHONPATH does not include it", copy.line))
+                Outcome::fail(
+                    line,
+                    format!(
+                        "line {}: packages copied to {dest} but PYTHONPATH does not include it",
+                        copy.line
+                    ),
+                )
             }
         }
-        PipTarget::Prefix(_) if dest == "/usr/local" => Outcome::pass(line, "copied into /usr/local, already on PATH"),
-        PipTarget::System => Outcome::fail(line, "only site-packages were copied; the scripts in /usr/local/bin (gunicorn) stay behind"),
+        PipTarget::Prefix(_) if dest == "/usr/local" => {
+            Outcome::pass(line, "copied into /usr/local, already on PATH")
+        }
+        PipTarget::System => Outcome::fail(
+            line,
+            "only site-packages were copied; the scripts in /usr/local/bin (gunicorn) stay behind",
+        ),
         _ if on_path || by_absolute => Outcome::pass(line, format!("{bin} is on PATH")),
-        _ => Outcome::fail(line, format!("line {}: {bin} is not on PATH in the final stage; add ENV PATH=\"{bin}:$PATH\"", copy.line)),
+        _ => Outcome::fail(
+            line,
+            format!(
+                "line {}: {bin} is not on PATH in the final stage; add ENV PATH=\"{bin}:$PATH\"",
+                copy.line
+            ),
+        ),
     }
 }
 
@@ -52,8 +81,18 @@ mod tests {
 
     #[test]
     fn path() {
-        assert_fails(&RULE, &format!("{BUILD}CMD [\"gunicorn\", \"app:app\"]\n"), "not on PATH");
-        assert_passes(&RULE, &format!("{BUILD}ENV PATH=\"/opt/venv/bin:${{PATH}}\"\n"));
-        assert_passes(&RULE, &format!("{BUILD}CMD [\"/opt/venv/bin/gunicorn\", \"app:app\"]\n"));
+        assert_fails(
+            &RULE,
+            &format!("{BUILD}CMD [\"gunicorn\", \"app:app\"]\n"),
+            "not on PATH",
+        );
+        assert_passes(
+            &RULE,
+            &format!("{BUILD}ENV PATH=\"/opt/venv/bin:${{PATH}}\"\n"),
+        );
+        assert_passes(
+            &RULE,
+            &format!("{BUILD}CMD [\"/opt/venv/bin/gunicorn\", \"app:app\"]\n"),
+        );
     }
 }

@@ -16,15 +16,29 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(facts: &Facts, _: &Params) -> Outcome {
-    let Some(fin) = facts.final_stage() else { return Outcome::fail(None, "no stages yet") };
+    let Some(fin) = facts.final_stage() else {
+        return Outcome::fail(None, "no stages yet");
+    };
     let Some(user) = &fin.user else {
-        return Outcome::fail(Some(fin.line), "the final stage has no USER, so it runs as root");
+        return Outcome::fail(
+            Some(fin.line),
+            "the final stage has no USER, so it runs as root",
+        );
     };
     if common::is_root(&user.value) {
-        return Outcome::fail(Some(user.line), format!("line {}: USER {} is root", user.line, user.value));
+        return Outcome::fail(
+            Some(user.line),
+            format!("line {}: USER {} is root", user.line, user.value),
+        );
     }
     if let Some(cmd) = fin.command_line().filter(|&l| l < user.line) {
-        return Outcome::fail(Some(user.line), format!("line {}: USER comes after the command on line {cmd}; put it before", user.line));
+        return Outcome::fail(
+            Some(user.line),
+            format!(
+                "line {}: USER comes after the command on line {cmd}; put it before",
+                user.line
+            ),
+        );
     }
     Outcome::pass(Some(user.line), format!("runs as {}", user.value))
 }
@@ -36,10 +50,22 @@ mod tests {
 
     #[test]
     fn user() {
-        assert_fails(&RULE, "FROM python:3.11-slim\nCMD [\"x\"]\n", "runs as root");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim\nCMD [\"x\"]\n",
+            "runs as root",
+        );
         assert_fails(&RULE, "FROM python:3.11-slim\nUSER 0:0\n", "is root");
-        assert_fails(&RULE, "FROM python:3.11-slim\nUSER app\nUSER root\n", "is root");
-        assert_fails(&RULE, "FROM python:3.11-slim\nCMD [\"x\"]\nUSER app\n", "after the command");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim\nUSER app\nUSER root\n",
+            "is root",
+        );
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim\nCMD [\"x\"]\nUSER app\n",
+            "after the command",
+        );
         assert_passes(&RULE, "FROM python:3.11-slim\nUSER 10001\nCMD [\"x\"]\n");
     }
 }

@@ -19,21 +19,43 @@ pub const RULE: Rule = Rule {
 const BUILT_IN: &[&str] = &["nobody", "daemon", "www-data"];
 
 fn check(facts: &Facts, _: &Params) -> Outcome {
-    let Some(fin) = facts.final_stage() else { return Outcome::fail(None, "no stages yet") };
+    let Some(fin) = facts.final_stage() else {
+        return Outcome::fail(None, "no stages yet");
+    };
     let Some(user) = &fin.user else {
         return Outcome::fail(Some(fin.line), "the final stage has no USER yet");
     };
     let name = user.value.split(':').next().unwrap_or("");
     if common::is_root(name) {
-        return Outcome::fail(Some(user.line), format!("line {}: USER {} is root", user.line, user.value));
+        return Outcome::fail(
+            Some(user.line),
+            format!("line {}: USER {} is root", user.line, user.value),
+        );
     }
     if name.chars().all(|c| c.is_ascii_digit()) || BUILT_IN.contains(&name) {
-        return Outcome::pass(Some(user.line), format!("USER {} needs no creation", user.value));
+        return Outcome::pass(
+            Some(user.line),
+            format!("USER {} needs no creation", user.value),
+        );
     }
     match fin.users_created.iter().find(|u| u.value == name) {
-        Some(u) if u.line < user.line => Outcome::pass(Some(u.line), format!("{name} created on line {}", u.line)),
-        Some(u) => Outcome::fail(Some(u.line), format!("line {}: {name} is created after USER (line {})", u.line, user.line)),
-        None => Outcome::fail(Some(user.line), format!("line {}: user {name} is never created in the final stage; add `RUN useradd --create-home {name}`", user.line)),
+        Some(u) if u.line < user.line => {
+            Outcome::pass(Some(u.line), format!("{name} created on line {}", u.line))
+        }
+        Some(u) => Outcome::fail(
+            Some(u.line),
+            format!(
+                "line {}: {name} is created after USER (line {})",
+                u.line, user.line
+            ),
+        ),
+        None => Outcome::fail(
+            Some(user.line),
+            format!(
+                "line {}: user {name} is never created in the final stage; add `RUN useradd --create-home {name}`",
+                user.line
+            ),
+        ),
     }
 }
 
@@ -44,10 +66,24 @@ mod tests {
 
     #[test]
     fn creation() {
-        assert_fails(&RULE, "FROM python:3.11-slim AS b\nRUN useradd app\nFROM python:3.11-slim\nUSER app\n", "never created");
-        assert_passes(&RULE, "FROM python:3.11-slim\nRUN useradd -m -u 1000 -s /bin/bash app\nUSER app\n");
-        assert_passes(&RULE, "FROM python:3.11-alpine\nRUN addgroup -S app && adduser -S -G app app\nUSER app:app\n");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim AS b\nRUN useradd app\nFROM python:3.11-slim\nUSER app\n",
+            "never created",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11-slim\nRUN useradd -m -u 1000 -s /bin/bash app\nUSER app\n",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11-alpine\nRUN addgroup -S app && adduser -S -G app app\nUSER app:app\n",
+        );
         assert_passes(&RULE, "FROM python:3.11-slim\nUSER 10001:10001\n");
-        assert_fails(&RULE, "FROM python:3.11-slim\nUSER app\nRUN useradd app\n", "after USER");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim\nUSER app\nRUN useradd app\n",
+            "after USER",
+        );
     }
 }

@@ -16,11 +16,23 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(facts: &Facts, _: &Params) -> Outcome {
-    let Some(fin) = facts.final_stage() else { return Outcome::fail(None, "no stages yet") };
+    let Some(fin) = facts.final_stage() else {
+        return Outcome::fail(None, "no stages yet");
+    };
     match fin.copies.iter().find(|c| c.chown.is_some()) {
-        Some(c) => Outcome::pass(Some(c.line), format!("line {}: files given to {}", c.line, c.chown.as_deref().unwrap_or(""))),
+        Some(c) => Outcome::pass(
+            Some(c.line),
+            format!(
+                "line {}: files given to {}",
+                c.line,
+                c.chown.as_deref().unwrap_or("")
+            ),
+        ),
         None if fin.chowns => Outcome::pass(None, "ownership set with chown"),
-        None => Outcome::fail(fin.copies.last().map(|c| c.line), "the app's files belong to root; consider COPY --chown=<user>:<group>"),
+        None => Outcome::fail(
+            fin.copies.last().map(|c| c.line),
+            "the app's files belong to root; consider COPY --chown=<user>:<group>",
+        ),
     }
 }
 
@@ -32,7 +44,13 @@ mod tests {
     #[test]
     fn chown() {
         assert_fails(&RULE, "FROM python:3.11-slim\nCOPY app.py .\n", "--chown");
-        assert_passes(&RULE, "FROM python:3.11-slim\nCOPY --chown=app:app app.py .\n");
-        assert_passes(&RULE, "FROM python:3.11-slim\nCOPY app.py .\nRUN chown -R app /app\n");
+        assert_passes(
+            &RULE,
+            "FROM python:3.11-slim\nCOPY --chown=app:app app.py .\n",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11-slim\nCOPY app.py .\nRUN chown -R app /app\n",
+        );
     }
 }

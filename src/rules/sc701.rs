@@ -17,15 +17,20 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(facts: &Facts, _: &Params) -> Outcome {
-    let Some(fin) = facts.final_stage() else { return Outcome::fail(None, "no stages yet") };
+    let Some(fin) = facts.final_stage() else {
+        return Outcome::fail(None, "no stages yet");
+    };
     for (keyword, at) in [("ENTRYPOINT", &fin.entrypoint), ("CMD", &fin.cmd)] {
-        if let Some(at) = at {
-            if let CommandForm::Shell(text) = &at.value {
-                return Outcome::fail(
-                    Some(at.line),
-                    format!("line {}: {keyword} {text} is in shell form; write it as a JSON array", at.line),
-                );
-            }
+        if let Some(at) = at
+            && let CommandForm::Shell(text) = &at.value
+        {
+            return Outcome::fail(
+                Some(at.line),
+                format!(
+                    "line {}: {keyword} {text} is in shell form; write it as a JSON array",
+                    at.line
+                ),
+            );
         }
     }
     match fin.command_line() {
@@ -41,9 +46,20 @@ mod tests {
 
     #[test]
     fn form() {
-        assert_fails(&RULE, "FROM python:3.11-slim\nCMD python app.py\n", "shell form");
-        assert_fails(&RULE, "FROM python:3.11-slim\nENTRYPOINT gunicorn\n", "shell form");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim\nCMD python app.py\n",
+            "shell form",
+        );
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim\nENTRYPOINT gunicorn\n",
+            "shell form",
+        );
         assert_fails(&RULE, "FROM python:3.11-slim\n", "no CMD");
-        assert_passes(&RULE, "FROM python:3.11-slim\nCMD [\"gunicorn\", \"app:app\"]\n");
+        assert_passes(
+            &RULE,
+            "FROM python:3.11-slim\nCMD [\"gunicorn\", \"app:app\"]\n",
+        );
     }
 }

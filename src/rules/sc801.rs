@@ -17,9 +17,16 @@ pub const RULE: Rule = Rule {
 
 fn check(facts: &Facts, _: &Params) -> Outcome {
     if facts.stages.len() < 2 {
-        return Outcome::fail(Some(facts.stages[0].line), "single stage: build tools ship in the final image");
+        return Outcome::fail(
+            Some(facts.stages[0].line),
+            "single stage: build tools ship in the final image",
+        );
     }
-    let unnamed: Vec<String> = facts.stages[..facts.stages.len() - 1].iter().filter(|s| s.name.is_none()).map(|s| format!("line {}", s.line)).collect();
+    let unnamed: Vec<String> = facts.stages[..facts.stages.len() - 1]
+        .iter()
+        .filter(|s| s.name.is_none())
+        .map(|s| format!("line {}", s.line))
+        .collect();
     if unnamed.is_empty() {
         Outcome::pass(None, "Uses named stages for smaller final image")
     } else {
@@ -35,7 +42,14 @@ mod tests {
     #[test]
     fn multistage() {
         assert_fails(&RULE, "FROM python:3.11\n", "single stage");
-        assert_fails(&RULE, "FROM python:3.11\nFROM python:3.11-slim\n", "unnamed");
-        assert_passes(&RULE, "FROM python:3.11 AS builder\nFROM python:3.11-slim\n");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nFROM python:3.11-slim\n",
+            "unnamed",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11 AS builder\nFROM python:3.11-slim\n",
+        );
     }
 }

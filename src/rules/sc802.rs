@@ -20,7 +20,13 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
     if fin.base.is_small() {
         Outcome::pass(Some(fin.line), "Uses slim/alpine variant for smaller size")
     } else {
-        Outcome::fail(Some(fin.line), format!("final image on {}, not a slim/alpine variant", fin.base.text))
+        Outcome::fail(
+            Some(fin.line),
+            format!(
+                "final image on {}, not a slim/alpine variant",
+                fin.base.text
+            ),
+        )
     }
 }
 

@@ -18,7 +18,10 @@ pub const RULE: Rule = Rule {
 fn check(facts: &Facts, _: &Params) -> Outcome {
     let fin = &facts.stages[facts.stages.len() - 1];
     match &fin.user {
-        Some(u) if !common::is_root(&u.value) => Outcome::pass(Some(u.line), "Runs as non-root user (security best practice)"),
+        Some(u) if !common::is_root(&u.value) => Outcome::pass(
+            Some(u.line),
+            "Runs as non-root user (security best practice)",
+        ),
         _ => Outcome::fail(fin.user.as_ref().map(|u| u.line), "runs as root"),
     }
 }

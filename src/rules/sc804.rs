@@ -16,9 +16,16 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(facts: &Facts, params: &Params) -> Outcome {
-    let installing: Vec<_> = facts.stages.iter().filter(|s| common::requirements_install(s, &params.requirements_file).is_some()).collect();
+    let installing: Vec<_> = facts
+        .stages
+        .iter()
+        .filter(|s| common::requirements_install(s, &params.requirements_file).is_some())
+        .collect();
     if installing.is_empty() {
-        return Outcome::fail(None, format!("no stage installs from {}", params.requirements_file));
+        return Outcome::fail(
+            None,
+            format!("no stage installs from {}", params.requirements_file),
+        );
     }
     for stage in installing {
         if let Err(o) = common::requirements_copied_first(stage, &params.requirements_file) {
@@ -35,7 +42,14 @@ mod tests {
 
     #[test]
     fn caching() {
-        assert_fails(&RULE, "FROM python:3.11\nCOPY . .\nRUN pip install -r requirements.txt\n", "whole context");
-        assert_passes(&RULE, "FROM python:3.11\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nCOPY . .\nRUN pip install -r requirements.txt\n",
+            "whole context",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n",
+        );
     }
 }

@@ -29,7 +29,14 @@ mod tests {
 
     #[test]
     fn healthcheck() {
-        assert_fails(&RULE, "FROM python:3.11\nHEALTHCHECK NONE\n", "no HEALTHCHECK");
-        assert_passes(&RULE, "FROM python:3.11\nHEALTHCHECK --interval=30s CMD curl -f http://localhost:5000/status\n");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nHEALTHCHECK NONE\n",
+            "no HEALTHCHECK",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11\nHEALTHCHECK --interval=30s CMD curl -f http://localhost:5000/status\n",
+        );
     }
 }

@@ -21,11 +21,18 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         for pip in &stage.pip_installs {
             any = true;
             if !sc303::cache_off(stage, pip) {
-                return Outcome::fail(Some(pip.line), format!("line {}: pip install keeps its cache", pip.line));
+                return Outcome::fail(
+                    Some(pip.line),
+                    format!("line {}: pip install keeps its cache", pip.line),
+                );
             }
         }
     }
-    if any { Outcome::pass(None, "Uses --no-cache-dir to reduce image size") } else { Outcome::fail(None, "no pip install found") }
+    if any {
+        Outcome::pass(None, "Uses --no-cache-dir to reduce image size")
+    } else {
+        Outcome::fail(None, "no pip install found")
+    }
 }
 
 #[cfg(test)]
@@ -35,7 +42,14 @@ mod tests {
 
     #[test]
     fn cache() {
-        assert_fails(&RULE, "FROM python:3.11\nRUN pip install --no-cache-dir x\nFROM python:3.11-slim\nRUN pip install y\n", "line 4");
-        assert_passes(&RULE, "FROM python:3.11\nRUN pip install --no-cache-dir -r requirements.txt\n");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11\nRUN pip install --no-cache-dir x\nFROM python:3.11-slim\nRUN pip install y\n",
+            "line 4",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11\nRUN pip install --no-cache-dir -r requirements.txt\n",
+        );
     }
 }

@@ -17,7 +17,11 @@ pub const RULE: Rule = Rule {
 
 fn check(facts: &Facts, _: &Params) -> Outcome {
     let fin = &facts.stages[facts.stages.len() - 1];
-    match fin.copies.iter().find(|c| c.from.as_ref().is_some_and(|f| f.stage.is_some_and(|s| s != fin.index))) {
+    match fin.copies.iter().find(|c| {
+        c.from
+            .as_ref()
+            .is_some_and(|f| f.stage.is_some_and(|s| s != fin.index))
+    }) {
         Some(c) => Outcome::pass(Some(c.line), "Uses COPY --from to transfer artifacts"),
         None => Outcome::fail(None, "no COPY --from in the final stage"),
     }
@@ -31,6 +35,9 @@ mod tests {
     #[test]
     fn copy_from() {
         assert_fails(&RULE, "FROM python:3.11\n", "no COPY --from");
-        assert_passes(&RULE, "FROM python:3.11 AS b\nFROM python:3.11-slim\nCOPY --from=b /x /x\n");
+        assert_passes(
+            &RULE,
+            "FROM python:3.11 AS b\nFROM python:3.11-slim\nCOPY --from=b /x /x\n",
+        );
     }
 }

@@ -27,13 +27,18 @@ pub struct Split {
 }
 
 pub fn split(lines: &[&str]) -> Split {
-    let mut out = Parsed { escape: '\\', ..Parsed::default() };
+    let mut out = Parsed {
+        escape: '\\',
+        ..Parsed::default()
+    };
     let mut raw = Vec::new();
     let mut i = 0;
 
     // Parser directives are only read before anything else, as BuildKit does.
     while i < lines.len() {
-        let Some((key, value)) = directive(lines[i]) else { break };
+        let Some((key, value)) = directive(lines[i]) else {
+            break;
+        };
         match key.as_str() {
             "escape" => match value.as_str() {
                 "\\" => out.escape = '\\',
@@ -46,7 +51,10 @@ pub fn split(lines: &[&str]) -> Split {
             },
             _ => out.syntax = Some(value),
         }
-        out.comments.push(Comment { line: i + 1, text: lines[i].trim().to_string() });
+        out.comments.push(Comment {
+            line: i + 1,
+            text: lines[i].trim().to_string(),
+        });
         i += 1;
     }
 
@@ -108,7 +116,11 @@ pub fn split(lines: &[&str]) -> Split {
                 while i < lines.len() {
                     let l = lines[i];
                     i += 1;
-                    let cmp = if strip_tabs { l.trim_start_matches('\t') } else { l };
+                    let cmp = if strip_tabs {
+                        l.trim_start_matches('\t')
+                    } else {
+                        l
+                    };
                     if cmp == delimiter {
                         closed = true;
                         break;
@@ -123,7 +135,11 @@ pub fn split(lines: &[&str]) -> Split {
                         format!("heredoc <<{delimiter} is never closed: add a line `{delimiter}`"),
                     ));
                 }
-                heredocs.push(Heredoc { delimiter, body, line: open_line + 1 });
+                heredocs.push(Heredoc {
+                    delimiter,
+                    body,
+                    line: open_line + 1,
+                });
             }
         }
         raw.push(RawInstruction {
@@ -149,7 +165,10 @@ fn record_comment(out: &mut Parsed, line: usize, text: &str) {
     if let Some(todo) = todo_marker(line, text) {
         out.todos.push(todo);
     }
-    out.comments.push(Comment { line, text: text.trim_end().to_string() });
+    out.comments.push(Comment {
+        line,
+        text: text.trim_end().to_string(),
+    });
 }
 
 /// `# TODO 3: …`, `# todo 3 - …`, `#TODO3:` → TODO 3.
@@ -161,7 +180,10 @@ fn todo_marker(line: usize, comment: &str) -> Option<TodoMarker> {
     let rest = rest[4..].trim_start();
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     let number = digits.parse().ok()?;
-    let text = rest[digits.len()..].trim_start_matches([':', '-', ' ', '.']).trim().to_string();
+    let text = rest[digits.len()..]
+        .trim_start_matches([':', '-', ' ', '.'])
+        .trim()
+        .to_string();
     Some(TodoMarker { number, line, text })
 }
 
@@ -191,8 +213,10 @@ fn heredoc_markers(args: &str) -> Vec<(String, bool)> {
             None => (false, after),
         };
         let unquoted = after.trim_start_matches(['"', '\'']);
-        let word: String =
-            unquoted.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let word: String = unquoted
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
         if !word.is_empty() {
             found.push((word.clone(), strip_tabs));
         }

@@ -80,10 +80,20 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(line: usize, column: usize, message: impl Into<String>) -> Self {
-        Self { line, column, message: message.into(), level: DiagnosticLevel::Error }
+        Self {
+            line,
+            column,
+            message: message.into(),
+            level: DiagnosticLevel::Error,
+        }
     }
     pub fn warning(line: usize, column: usize, message: impl Into<String>) -> Self {
-        Self { line, column, message: message.into(), level: DiagnosticLevel::Warning }
+        Self {
+            line,
+            column,
+            message: message.into(),
+            level: DiagnosticLevel::Warning,
+        }
     }
 }
 
@@ -123,7 +133,10 @@ pub fn decode(bytes: &[u8]) -> (String, Option<Diagnostic>) {
 
 /// Parses Dockerfile text. Never fails: problems become diagnostics.
 pub fn parse(text: &str) -> Parsed {
-    let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
     let mut parsed = logical::split(&lines);
     let mut instructions = Vec::with_capacity(parsed.raw.len());
     for raw in parsed.raw.drain(..) {

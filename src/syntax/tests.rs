@@ -9,13 +9,30 @@ fn kinds(p: &Parsed) -> Vec<&str> {
 
 #[test]
 fn one_broken_line_is_one_diagnostic_and_the_rest_still_parses() {
-    for broken in ["FROM", "COPY --from=", "RUN", "FR", "FROM python:3.11 AS", "CMD [\"gunicorn\", "] {
-        let text = format!("FROM python:3.11-slim AS builder\nRUN pip install --no-cache-dir -r requirements.txt\n{broken}\nFROM python:3.11-slim\nUSER app\nCMD [\"gunicorn\"]\n");
+    for broken in [
+        "FROM",
+        "COPY --from=",
+        "RUN",
+        "FR",
+        "FROM python:3.11 AS",
+        "CMD [\"gunicorn\", ",
+    ] {
+        let text = format!(
+            "FROM python:3.11-slim AS builder\nRUN pip install --no-cache-dir -r requirements.txt\n{broken}\nFROM python:3.11-slim\nUSER app\nCMD [\"gunicorn\"]\n"
+        );
         let p = parse(&text);
         let errors: Vec<_> = p.diagnostics.iter().filter(|d| d.line == 3).collect();
         assert_eq!(errors.len(), 1, "{broken:?}: {:?}", p.diagnostics);
-        assert!(errors[0].column >= 1 && errors[0].column <= 6, "{broken:?}: {:?}", errors[0]);
-        assert!(p.diagnostics.iter().all(|d| d.line == 3), "{broken:?}: {:?}", p.diagnostics);
+        assert!(
+            errors[0].column >= 1 && errors[0].column <= 6,
+            "{broken:?}: {:?}",
+            errors[0]
+        );
+        assert!(
+            p.diagnostics.iter().all(|d| d.line == 3),
+            "{broken:?}: {:?}",
+            p.diagnostics
+        );
         let f = facts::derive(&p);
         let fin = f.final_stage().unwrap();
         assert_eq!(fin.user.as_ref().unwrap().value, "app", "{broken:?}");
@@ -26,16 +43,28 @@ fn one_broken_line_is_one_diagnostic_and_the_rest_still_parses() {
 #[test]
 fn unknown_instruction_suggests_the_keyword() {
     let p = parse("FR python\n");
-    assert!(p.diagnostics[0].message.contains("did you mean FROM?"), "{:?}", p.diagnostics);
+    assert!(
+        p.diagnostics[0].message.contains("did you mean FROM?"),
+        "{:?}",
+        p.diagnostics
+    );
 }
 
 #[test]
 fn continuations_with_comments_and_blank_lines() {
-    let p = parse("FROM python:3.11\nRUN apt-get update \\\n  # a comment\n\n  && apt-get install -y gcc \\\n  && echo done\nUSER app\n");
+    let p = parse(
+        "FROM python:3.11\nRUN apt-get update \\\n  # a comment\n\n  && apt-get install -y gcc \\\n  && echo done\nUSER app\n",
+    );
     assert_eq!(kinds(&p), vec!["FROM", "RUN", "USER"]);
     let run = &p.instructions[1];
     assert_eq!((run.span.line, run.span.end_line), (2, 6));
-    let words: Vec<&str> = run.script().unwrap().commands.iter().map(|c| c.program()).collect();
+    let words: Vec<&str> = run
+        .script()
+        .unwrap()
+        .commands
+        .iter()
+        .map(|c| c.program())
+        .collect();
     assert_eq!(words, vec!["apt-get", "apt-get", "echo"]);
     assert_eq!(p.instructions[2].span.line, 7);
     assert!(p.comments.iter().any(|c| c.line == 3));
@@ -43,7 +72,9 @@ fn continuations_with_comments_and_blank_lines() {
 
 #[test]
 fn directives_escape_and_syntax() {
-    let p = parse("# syntax=docker/dockerfile:1\n# escape=`\nFROM python:3.11\nRUN echo a `\n  && echo b\n");
+    let p = parse(
+        "# syntax=docker/dockerfile:1\n# escape=`\nFROM python:3.11\nRUN echo a `\n  && echo b\n",
+    );
     assert_eq!(p.syntax.as_deref(), Some("docker/dockerfile:1"));
     assert_eq!(p.escape, '`');
     assert_eq!(p.instructions[1].script().unwrap().commands.len(), 2);
@@ -54,7 +85,9 @@ fn directives_escape_and_syntax() {
 
 #[test]
 fn heredocs() {
-    let p = parse("FROM python:3.11\nRUN <<EOF\napt-get update\napt-get install -y gcc\nEOF\nUSER app\nCOPY <<-CONF /etc/app.conf\n\tkey=value\n\tCONF\n");
+    let p = parse(
+        "FROM python:3.11\nRUN <<EOF\napt-get update\napt-get install -y gcc\nEOF\nUSER app\nCOPY <<-CONF /etc/app.conf\n\tkey=value\n\tCONF\n",
+    );
     assert_eq!(kinds(&p), vec!["FROM", "RUN", "USER", "COPY"]);
     let cmds = &p.instructions[1].script().unwrap().commands;
     assert_eq!(cmds.len(), 2);
@@ -67,7 +100,9 @@ fn heredocs() {
 
 #[test]
 fn lowercase_instructions_and_crlf() {
-    let p = parse("from python:3.11-slim as builder\r\nrun pip install -r requirements.txt\r\nuser app\r\n");
+    let p = parse(
+        "from python:3.11-slim as builder\r\nrun pip install -r requirements.txt\r\nuser app\r\n",
+    );
     assert_eq!(kinds(&p), vec!["FROM", "RUN", "USER"]);
     assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
     let f = facts::derive(&p);
@@ -87,16 +122,36 @@ fn not_utf8_is_read_lossily_with_a_warning() {
 
 #[test]
 fn copy_flags_the_crate_mishandles() {
-    let p = parse("FROM a AS builder\nFROM b\nCOPY --link --chown=app:app --chmod=755 --from builder /opt/venv /opt/venv\nCOPY [\"a b\", \"/dst/\"]\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n");
+    let p = parse(
+        "FROM a AS builder\nFROM b\nCOPY --link --chown=app:app --chmod=755 --from builder /opt/venv /opt/venv\nCOPY [\"a b\", \"/dst/\"]\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n",
+    );
     assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
     let copy = &p.instructions[2];
     assert_eq!(copy.flag("from").unwrap().value.as_deref(), Some("builder"));
-    assert_eq!(copy.flag("chown").unwrap().value.as_deref(), Some("app:app"));
+    assert_eq!(
+        copy.flag("chown").unwrap().value.as_deref(),
+        Some("app:app")
+    );
     assert_eq!(copy.flag("chmod").unwrap().value.as_deref(), Some("755"));
     assert!(copy.flag("link").is_some());
-    assert_eq!(copy.kind, Kind::Copy { sources: vec!["/opt/venv".into()], dest: "/opt/venv".into() });
-    assert_eq!(p.instructions[3].kind, Kind::Copy { sources: vec!["a b".into()], dest: "/dst/".into() });
-    assert_eq!(p.instructions[4].script().unwrap().commands[0].program(), "pip");
+    assert_eq!(
+        copy.kind,
+        Kind::Copy {
+            sources: vec!["/opt/venv".into()],
+            dest: "/opt/venv".into()
+        }
+    );
+    assert_eq!(
+        p.instructions[3].kind,
+        Kind::Copy {
+            sources: vec!["a b".into()],
+            dest: "/dst/".into()
+        }
+    );
+    assert_eq!(
+        p.instructions[4].script().unwrap().commands[0].program(),
+        "pip"
+    );
     let f = facts::derive(&p);
     assert_eq!(f.stages[1].copies[0].from.as_ref().unwrap().stage, Some(0));
 }
@@ -114,12 +169,32 @@ fn todo_comments_keep_their_lines() {
 #[test]
 fn spans_have_line_and_column() {
     let p = parse("FROM python:3.11\n\n    RUN echo hi\n");
-    assert_eq!(p.instructions[1].span, Span { line: 3, column: 5, end_line: 3 });
+    assert_eq!(
+        p.instructions[1].span,
+        Span {
+            line: 3,
+            column: 5,
+            end_line: 3
+        }
+    );
 }
 
 #[test]
 fn exec_and_shell_forms() {
-    let p = parse("FROM x\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:5000\", \"app:app\"]\nENTRYPOINT python app.py\n");
-    assert_eq!(p.instructions[1].kind, Kind::Cmd(CommandForm::Exec(vec!["gunicorn".into(), "-b".into(), "0.0.0.0:5000".into(), "app:app".into()])));
-    assert_eq!(p.instructions[2].kind, Kind::Entrypoint(CommandForm::Shell("python app.py".into())));
+    let p = parse(
+        "FROM x\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:5000\", \"app:app\"]\nENTRYPOINT python app.py\n",
+    );
+    assert_eq!(
+        p.instructions[1].kind,
+        Kind::Cmd(CommandForm::Exec(vec![
+            "gunicorn".into(),
+            "-b".into(),
+            "0.0.0.0:5000".into(),
+            "app:app".into()
+        ]))
+    );
+    assert_eq!(
+        p.instructions[2].kind,
+        Kind::Entrypoint(CommandForm::Shell("python app.py".into()))
+    );
 }

@@ -1,0 +1,192 @@
+//! The command-line views, run as a user runs them: the real binary, its output and exit code.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn stagecraft(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stagecraft"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn every_solution_passes_seven_of_seven() {
+    for s in [
+        "solutions/venv.Dockerfile",
+        "solutions/user.Dockerfile",
+        "solutions/prefix.Dockerfile",
+    ] {
+        let o = stagecraft(&["check", s]);
+        assert_eq!(o.status.code(), Some(0), "{s}: {}", stdout(&o));
+        assert!(stdout(&o).contains("7/7 TODOs pass"), "{}", stdout(&o));
+    }
+}
+
+#[test]
+fn the_starter_fails_every_todo() {
+    let o = stagecraft(&["check", "starter/Dockerfile"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("0/7 TODOs pass"));
+    assert_eq!(out.matches('✗').count(), 7);
+    assert!(
+        out.contains("SC701 line 43: CMD python app.py is in shell form"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_follows_the_contract() {
+    let o = stagecraft(&["check", "starter/Dockerfile", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["file"], "starter/Dockerfile");
+    assert_eq!(v["passed"], 0);
+    assert_eq!(v["total"], 7);
+    let todos = v["todos"].as_array().unwrap();
+    assert_eq!(todos.len(), 7);
+    assert_eq!(todos[0]["todo"], 1);
+    assert_eq!(todos[0]["id"], "build-stage");
+    let rule = &todos[0]["rules"][0];
+    assert_eq!(rule["id"], "SC101");
+    assert_eq!(rule["passed"], false);
+    assert_eq!(rule["line"], 10);
+    assert!(rule["message"].as_str().unwrap().contains("only one stage"));
+    assert!(v["diagnostics"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn stdin_and_diagnostics() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stagecraft"))
+        .args(["check", "-", "--format", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"FROM python:3.11-slim AS builder\nCOPY --from=\nFROM python:3.11-slim\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["file"], "<stdin>");
+    assert_eq!(v["diagnostics"][0]["line"], 2);
+    assert!(
+        v["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--from needs a value")
+    );
+    assert_eq!(
+        v["todos"][0]["passed"], true,
+        "TODO 1 still graded around the broken line"
+    );
+}
+
+#[test]
+fn unreadable_file_is_a_usage_error_naming_it() {
+    let o = stagecraft(&["check", "no/such/Dockerfile"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no/such/Dockerfile") && err.contains("cannot read"),
+        "{err}"
+    );
+}
+
+#[test]
+fn not_utf8_is_a_warning_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("Dockerfile");
+    std::fs::write(&path, b"FROM python:3.11\nRUN echo \xff\n").unwrap();
+    let o = stagecraft(&["check", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains(":2:10: the file is not valid UTF-8"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn analyze_shows_every_section() {
+    let o = stagecraft(&["analyze", "solutions/venv.Dockerfile"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for section in [
+        "Found 2 build stage(s)",
+        "Build Stage Flow",
+        "Stage 1: builder",
+        "COPY --from=builder /opt/venv",
+        "Best Practices Validation",
+        "Score: 7/7 checks passed",
+        "Estimated Size Comparison",
+        "Savings:",
+        "Excluded from final image",
+        "gcc (in builder)",
+        "Build Commands",
+        "docker build --target builder",
+        "Key Takeaways",
+    ] {
+        assert!(out.contains(section), "missing {section:?}:\n{out}");
+    }
+    // Boxes are sized to their content: every line of a box has the same width.
+    let widths: Vec<usize> = out
+        .lines()
+        .filter(|l| l.trim_start().starts_with('│'))
+        .map(|l| l.chars().count())
+        .collect();
+    let first_box: Vec<&usize> = widths.iter().take(4).collect();
+    assert!(first_box.windows(2).all(|w| w[0] == w[1]), "{widths:?}");
+    let json = stagecraft(&["analyze", "starter/Dockerfile", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["score"], 0);
+    assert_eq!(v["stages"], 1);
+}
+
+#[test]
+fn lessons_validate_exit_codes() {
+    let o = stagecraft(&["lessons", "validate", "lessons"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pack.yaml"),
+        "name: x\nversion: 1\nstarter: Dockerfile\nsolutions: []\nlessons: []\ncolour: red\n",
+    )
+    .unwrap();
+    let o = stagecraft(&["lessons", "validate", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("pack.yaml:6:1: unknown field `colour`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_with_another_pack() {
+    let o = stagecraft(&["check", "solutions/venv.Dockerfile", "--pack", "lessons"]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = stagecraft(&[
+        "check",
+        "solutions/venv.Dockerfile",
+        "--pack",
+        "/nonexistent",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent"));
+}
