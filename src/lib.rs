@@ -13,3 +13,4 @@ pub mod report;
 pub mod rules;
 pub mod shell;
 pub mod syntax;
+pub mod tui;

@@ -21,6 +21,13 @@ struct Cli {
     /// Load the lesson pack from this folder (holding pack.yaml) instead of the built-in one.
     #[arg(long, global = true, value_name = "DIR")]
     pack: Option<PathBuf>,
+    /// Work on this Dockerfile (created from the starter if missing) instead of the copy
+    /// kept in the data folder.
+    #[arg(long, value_name = "PATH")]
+    file: Option<PathBuf>,
+    /// Draw with ASCII only, for terminals without box-drawing glyphs.
+    #[arg(long)]
+    ascii: bool,
 }
 
 #[derive(Subcommand)]
@@ -107,6 +114,15 @@ fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
-        None => fail("the tutorial is not built yet".into()),
+        None => {
+            let pack = match cli::load_pack(cli.pack.as_ref()) {
+                Ok(p) => p,
+                Err(e) => return fail(e),
+            };
+            match stagecraft::tui::run(pack, cli.file.as_deref(), cli.ascii) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e),
+            }
+        }
     }
 }
