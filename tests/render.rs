@@ -1,0 +1,113 @@
+//! Rendered screens, as a learner sees them, pinned as insta snapshots (TestBackend).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use stagecraft::pack::Pack;
+use stagecraft::tui::app::App;
+use stagecraft::tui::storage::Progress;
+use stagecraft::tui::ui;
+
+fn app(text: &str) -> App {
+    let pack = Pack::embedded().unwrap();
+    App::new(pack, text, Progress::default(), None, false, true)
+}
+
+fn starter() -> App {
+    let pack = Pack::embedded().unwrap();
+    let text = pack.starter.text.clone();
+    App::new(pack, &text, Progress::default(), None, false, true)
+}
+
+fn screen(app: &mut App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| {
+        ui::draw(f, app);
+    })
+    .unwrap();
+    terminal.backend().to_string()
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+#[test]
+fn first_screen() {
+    let mut a = starter();
+    let s = screen(&mut a, 140, 40);
+    assert!(s.contains("TODO 1/7: A proper build stage") && s.contains("0/7 TODOs"));
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn lesson_after_its_todo_is_fixed() {
+    let pack = Pack::embedded().unwrap();
+    let fixed = pack.starter.text.replacen("FROM python:3.11\n", "FROM python:3.11-slim AS builder\n", 1).replacen("EXPOSE 5000", "FROM python:3.11-slim\nEXPOSE 5000", 1);
+    let mut a = app(&fixed);
+    let s = screen(&mut a, 140, 40);
+    assert!(s.contains("✓ TODO 1/7") && s.contains("Done! F6: next lesson."));
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn help_overlay() {
+    let mut a = starter();
+    key(&mut a, KeyCode::F(1));
+    let s = screen(&mut a, 100, 30);
+    assert!(s.contains("F2   next hint"));
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn a_hint_revealed() {
+    let mut a = starter();
+    key(&mut a, KeyCode::F(2));
+    let s = screen(&mut a, 100, 30);
+    assert!(s.contains("Hint 1/3:"), "{s}");
+    assert!(s.contains("Hint 1 of 3 shown"));
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn lesson_list() {
+    let mut a = app(include_str!("../solutions/venv.Dockerfile"));
+    key(&mut a, KeyCode::F(3));
+    key(&mut a, KeyCode::Down);
+    let s = screen(&mut a, 100, 30);
+    assert!(s.contains("> ✓ TODO 2"));
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn at_80_by_24_with_the_diagram() {
+    let mut a = app(include_str!("../solutions/venv.Dockerfile"));
+    a.overlay = stagecraft::tui::app::Overlay::None;
+    key(&mut a, KeyCode::F(4));
+    let s = screen(&mut a, 80, 24);
+    assert!(s.contains("Stages") && s.contains("7/7 TODOs"));
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn too_small_a_terminal() {
+    let mut a = starter();
+    let s = screen(&mut a, 50, 12);
+    assert!(s.contains("Make the window larger"));
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn typing_goes_to_the_editor_and_regrades() {
+    let mut a = app("FROM python:3.11\n");
+    for c in " AS builder".chars() {
+        a.handle_key(KeyEvent::new(KeyCode::End, KeyModifiers::NONE));
+        a.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    assert_eq!(a.editor.lines()[0], "FROM python:3.11 AS builder");
+    assert!(a.analysis.todos[0].rules.iter().find(|r| r.id == "SC102").unwrap().passed);
+    // Ctrl-U is the editor's undo, not an app key.
+    a.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    assert_ne!(a.editor.lines()[0], "FROM python:3.11 AS builder");
+}
