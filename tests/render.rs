@@ -22,10 +22,11 @@ fn starter() -> App {
 
 fn screen(app: &mut App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| {
-        ui::draw(f, app);
-    })
-    .unwrap();
+    terminal
+        .draw(|f| {
+            ui::draw(f, app);
+        })
+        .unwrap();
     terminal.backend().to_string()
 }
 
@@ -44,7 +45,15 @@ fn first_screen() {
 #[test]
 fn lesson_after_its_todo_is_fixed() {
     let pack = Pack::embedded().unwrap();
-    let fixed = pack.starter.text.replacen("FROM python:3.11\n", "FROM python:3.11-slim AS builder\n", 1).replacen("EXPOSE 5000", "FROM python:3.11-slim\nEXPOSE 5000", 1);
+    let fixed = pack
+        .starter
+        .text
+        .replacen(
+            "FROM python:3.11\n",
+            "FROM python:3.11-slim AS builder\n",
+            1,
+        )
+        .replacen("EXPOSE 5000", "FROM python:3.11-slim\nEXPOSE 5000", 1);
     let mut a = app(&fixed);
     let s = screen(&mut a, 140, 40);
     assert!(s.contains("✓ TODO 1/7") && s.contains("Done! F6: next lesson."));
@@ -106,7 +115,14 @@ fn typing_goes_to_the_editor_and_regrades() {
         a.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
     }
     assert_eq!(a.editor.lines()[0], "FROM python:3.11 AS builder");
-    assert!(a.analysis.todos[0].rules.iter().find(|r| r.id == "SC102").unwrap().passed);
+    assert!(
+        a.analysis.todos[0]
+            .rules
+            .iter()
+            .find(|r| r.id == "SC102")
+            .unwrap()
+            .passed
+    );
     // Ctrl-U is the editor's undo, not an app key.
     a.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     assert_ne!(a.editor.lines()[0], "FROM python:3.11 AS builder");

@@ -3,7 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{CursorMove, TextArea};
 
@@ -55,6 +57,8 @@ pub struct App {
     pub overlay: Overlay,
     pub side: SidePane,
     pub lesson_scroll: u16,
+    /// Scroll the lesson pane to the newest hint (or the solution) on the next draw.
+    pub scroll_to_hint: bool,
     pub dirty: bool,
     pub last_edit: Option<Instant>,
     pub message: Option<String>,
@@ -67,17 +71,38 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(pack: Pack, text: &str, progress: Progress, workspace: Option<Workspace>, ascii: bool, color: bool) -> App {
+    pub fn new(
+        pack: Pack,
+        text: &str,
+        progress: Progress,
+        workspace: Option<Workspace>,
+        ascii: bool,
+        color: bool,
+    ) -> App {
         let lines: Vec<String> = text.lines().map(str::to_string).collect();
-        let mut editor = TextArea::new(if lines.is_empty() { vec![String::new()] } else { lines });
+        let mut editor = TextArea::new(if lines.is_empty() {
+            vec![String::new()]
+        } else {
+            lines
+        });
         editor.set_line_number_style(Style::default().add_modifier(Modifier::DIM));
         editor.set_cursor_line_style(Style::default());
         editor.set_max_histories(500);
         let (row, col) = progress.cursor;
-        editor.move_cursor(CursorMove::Jump(row.min(u16::MAX as usize) as u16, col.min(u16::MAX as usize) as u16));
-        let lesson = pack.lessons.iter().position(|l| l.todo == progress.lesson).unwrap_or(0);
+        editor.move_cursor(CursorMove::Jump(
+            row.min(u16::MAX as usize) as u16,
+            col.min(u16::MAX as usize) as u16,
+        ));
+        let lesson = pack
+            .lessons
+            .iter()
+            .position(|l| l.todo == progress.lesson)
+            .unwrap_or(0);
         let analysis = Analysis::of(text, &pack);
-        let diagram = diagram::build(&analysis.facts, &sizes::estimate(&analysis.facts, &pack.params));
+        let diagram = diagram::build(
+            &analysis.facts,
+            &sizes::estimate(&analysis.facts, &pack.params),
+        );
         let mut app = App {
             highlighter: Highlighter::new(color),
             pack,
@@ -90,6 +115,7 @@ impl App {
             overlay: Overlay::None,
             side: SidePane::Lesson,
             lesson_scroll: 0,
+            scroll_to_hint: false,
             dirty: false,
             last_edit: None,
             message: None,
@@ -100,6 +126,8 @@ impl App {
             session_start: Instant::now(),
         };
         app.record_passes(false);
+        // Coming back to a lesson mid-way: show the hints already asked for.
+        app.scroll_to_hint = app.hints_used() > 0;
         app
     }
 
@@ -118,7 +146,11 @@ impl App {
     }
 
     pub fn hints_used(&self) -> usize {
-        self.progress.hints_used.get(&self.current().todo).copied().unwrap_or(0)
+        self.progress
+            .hints_used
+            .get(&self.current().todo)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// The solution snippet is shown once the TODO passes, or after the last hint and a
@@ -134,7 +166,10 @@ impl App {
     fn reanalyze(&mut self) {
         let text = self.text();
         self.analysis = Analysis::of(&text, &self.pack);
-        self.diagram = diagram::build(&self.analysis.facts, &sizes::estimate(&self.analysis.facts, &self.pack.params));
+        self.diagram = diagram::build(
+            &self.analysis.facts,
+            &sizes::estimate(&self.analysis.facts, &self.pack.params),
+        );
         self.record_passes(true);
     }
 
@@ -154,7 +189,9 @@ impl App {
         }
         let current = self.current().todo;
         if newly.contains(&current) {
-            self.message = Some(format!("✓ TODO {current} passes! Press F6 for the next lesson."));
+            self.message = Some(format!(
+                "✓ TODO {current} passes! Press F6 for the next lesson."
+            ));
         }
         let all = self.analysis.todos.iter().all(|t| t.passed);
         if all && (before < self.pack.lessons.len() || !newly.is_empty()) {
@@ -184,10 +221,13 @@ impl App {
 
     /// Autosave when the last change is old enough; called by the event loop.
     pub fn tick(&mut self, now: Instant) {
-        if self.dirty && self.last_edit.is_some_and(|t| now.duration_since(t) >= AUTOSAVE_AFTER) {
-            if let Err(e) = self.save() {
-                self.message = Some(e);
-            }
+        if self.dirty
+            && self
+                .last_edit
+                .is_some_and(|t| now.duration_since(t) >= AUTOSAVE_AFTER)
+            && let Err(e) = self.save()
+        {
+            self.message = Some(e);
         }
     }
 
@@ -209,7 +249,11 @@ impl App {
     /// Moves the cursor to the first line a failing rule of this lesson points at, or to the
     /// lesson's `# TODO n` comment.
     pub fn jump_to_problem(&mut self) {
-        let line = self.verdict().failing().find_map(|r| r.line).or_else(|| self.todo_line());
+        let line = self
+            .verdict()
+            .failing()
+            .find_map(|r| r.line)
+            .or_else(|| self.todo_line());
         if let Some(l) = line {
             self.jump_to_line(l);
         }
@@ -223,7 +267,12 @@ impl App {
     /// The line of the current lesson's `# TODO n` comment.
     pub fn todo_line(&self) -> Option<usize> {
         let todo = self.current().todo;
-        self.analysis.parsed.todos.iter().find(|t| t.number == todo).map(|t| t.line)
+        self.analysis
+            .parsed
+            .todos
+            .iter()
+            .find(|t| t.number == todo)
+            .map(|t| t.line)
     }
 
     fn reveal_hint(&mut self) {
@@ -232,9 +281,12 @@ impl App {
         let used = self.hints_used();
         if used < hints {
             self.progress.hints_used.insert(todo, used + 1);
-            self.message = Some(format!("Hint {} of {hints} shown in the lesson pane.", used + 1));
+            self.message = Some(format!(
+                "Hint {} of {hints} shown in the lesson pane.",
+                used + 1
+            ));
             self.side = SidePane::Lesson;
-            self.lesson_scroll = u16::MAX; // the pane clamps this to show the end
+            self.scroll_to_hint = true;
             self.save_progress_only();
         } else if !self.solution_visible() {
             self.overlay = Overlay::ConfirmSolution;
@@ -246,7 +298,12 @@ impl App {
     fn reset(&mut self) {
         if let Some(ws) = &self.workspace {
             match ws.backup(&self.text()) {
-                Ok(p) => self.message = Some(format!("Starter restored; your previous text is in {}", p.display())),
+                Ok(p) => {
+                    self.message = Some(format!(
+                        "Starter restored; your previous text is in {}",
+                        p.display()
+                    ))
+                }
                 Err(e) => {
                     self.message = Some(format!("Reset cancelled: {e}"));
                     return;
@@ -292,14 +349,27 @@ impl App {
             Overlay::None => {}
             Overlay::Lessons { selected } => {
                 match key.code {
-                    KeyCode::Up => self.overlay = Overlay::Lessons { selected: selected.saturating_sub(1) },
-                    KeyCode::Down => self.overlay = Overlay::Lessons { selected: (selected + 1).min(self.pack.lessons.len() - 1) },
+                    KeyCode::Up => {
+                        self.overlay = Overlay::Lessons {
+                            selected: selected.saturating_sub(1),
+                        }
+                    }
+                    KeyCode::Down => {
+                        self.overlay = Overlay::Lessons {
+                            selected: (selected + 1).min(self.pack.lessons.len() - 1),
+                        }
+                    }
                     KeyCode::Enter => {
                         self.overlay = Overlay::None;
                         self.go_to_lesson(selected);
                     }
                     KeyCode::Char(c) if c.is_ascii_digit() => {
-                        if let Some(i) = self.pack.lessons.iter().position(|l| l.todo == c.to_digit(10).unwrap_or(0)) {
+                        if let Some(i) = self
+                            .pack
+                            .lessons
+                            .iter()
+                            .position(|l| l.todo == c.to_digit(10).unwrap_or(0))
+                        {
                             self.overlay = Overlay::None;
                             self.go_to_lesson(i);
                         }
@@ -317,8 +387,10 @@ impl App {
                     self.reset();
                 } else if yes {
                     let todo = self.current().todo;
-                    self.progress.hints_used.insert(todo, self.current().hints.len() + 1);
-                    self.lesson_scroll = u16::MAX;
+                    self.progress
+                        .hints_used
+                        .insert(todo, self.current().hints.len() + 1);
+                    self.scroll_to_hint = true;
                     self.save_progress_only();
                 } else {
                     self.message = Some("Cancelled.".into());
@@ -335,8 +407,18 @@ impl App {
         match key.code {
             KeyCode::F(1) => self.overlay = Overlay::Help,
             KeyCode::F(2) => self.reveal_hint(),
-            KeyCode::F(3) => self.overlay = Overlay::Lessons { selected: self.lesson },
-            KeyCode::F(4) => self.side = if self.side == SidePane::Lesson { SidePane::Diagram } else { SidePane::Lesson },
+            KeyCode::F(3) => {
+                self.overlay = Overlay::Lessons {
+                    selected: self.lesson,
+                }
+            }
+            KeyCode::F(4) => {
+                self.side = if self.side == SidePane::Lesson {
+                    SidePane::Diagram
+                } else {
+                    SidePane::Lesson
+                }
+            }
             KeyCode::F(5) => self.go_to_lesson(self.lesson.saturating_sub(1)),
             KeyCode::F(6) => self.go_to_lesson(self.lesson + 1),
             KeyCode::F(7) => self.jump_to_problem(),
@@ -355,10 +437,19 @@ impl App {
     }
 
     pub fn handle_mouse(&mut self, mouse: MouseEvent, map: &ScreenMap) {
-        let inside = |r: ratatui::layout::Rect| mouse.column >= r.x && mouse.column < r.x + r.width && mouse.row >= r.y && mouse.row < r.y + r.height;
+        let inside = |r: ratatui::layout::Rect| {
+            mouse.column >= r.x
+                && mouse.column < r.x + r.width
+                && mouse.row >= r.y
+                && mouse.row < r.y + r.height
+        };
         match mouse.kind {
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if inside(map.lesson) => {
-                self.lesson_scroll = if mouse.kind == MouseEventKind::ScrollDown { self.lesson_scroll.saturating_add(2) } else { self.lesson_scroll.saturating_sub(2) };
+                self.lesson_scroll = if mouse.kind == MouseEventKind::ScrollDown {
+                    self.lesson_scroll.saturating_add(2)
+                } else {
+                    self.lesson_scroll.saturating_sub(2)
+                };
             }
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if inside(map.editor) => {
                 self.editor.input(mouse);

@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use ratatui::style::{Color, Modifier, Style};
-use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet, SyntaxSetBuilder};
 use syntect::parsing::syntax_definition::SyntaxDefinition;
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet, SyntaxSetBuilder};
 
 use crate::pack::files;
 
@@ -22,7 +22,10 @@ pub struct Highlighter {
 }
 
 fn load() -> Option<SyntaxSet> {
-    let text = std::str::from_utf8(files::embedded(Path::new("assets/Dockerfile.sublime-syntax"))?).ok()?;
+    let text = std::str::from_utf8(files::embedded(Path::new(
+        "assets/Dockerfile.sublime-syntax",
+    ))?)
+    .ok()?;
     let def = SyntaxDefinition::load_from_str(text, true, None).ok()?;
     let mut builder = SyntaxSetBuilder::new();
     builder.add(def);
@@ -34,15 +37,21 @@ fn style_for(scopes: &ScopeStack) -> Style {
     for scope in scopes.as_slice() {
         let name = scope.build_string();
         style = if name.starts_with("comment.line.todo") {
-            Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+            Style::default()
+                .fg(Color::Yellow)
+                .add_modifier(Modifier::BOLD)
         } else if name.starts_with("comment") {
             Style::default().fg(Color::DarkGray)
         } else if name.starts_with("keyword.control") {
-            Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+            Style::default()
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD)
         } else if name.starts_with("keyword.operator") {
             Style::default().fg(Color::Magenta)
         } else if name.starts_with("entity.name") {
-            Style::default().fg(Color::LightGreen).add_modifier(Modifier::BOLD)
+            Style::default()
+                .fg(Color::LightGreen)
+                .add_modifier(Modifier::BOLD)
         } else if name.starts_with("string") {
             Style::default().fg(Color::Green)
         } else if name.starts_with("variable.parameter") {
@@ -61,7 +70,11 @@ fn style_for(scopes: &ScopeStack) -> Style {
 impl Highlighter {
     /// `color: false` (NO_COLOR) keeps only bold for keywords.
     pub fn new(color: bool) -> Option<Highlighter> {
-        Some(Highlighter { set: load()?, cache: Vec::new(), color })
+        Some(Highlighter {
+            set: load()?,
+            cache: Vec::new(),
+            color,
+        })
     }
 
     fn syntax(&self) -> &SyntaxReference {
@@ -73,7 +86,11 @@ impl Highlighter {
         let fresh = ParseState::new(self.syntax());
         let old = std::mem::take(&mut self.cache);
         // Lines before the first change keep their results.
-        let same = old.iter().zip(lines).take_while(|(o, l)| o.0 == **l).count();
+        let same = old
+            .iter()
+            .zip(lines)
+            .take_while(|(o, l)| o.0 == **l)
+            .count();
         let mut cache: Vec<_> = old[..same].to_vec();
         let shift = old.len() as isize - lines.len() as isize;
         let mut j = same;
@@ -102,7 +119,12 @@ impl Highlighter {
         &self.cache
     }
 
-    fn styles(&self, line: &str, ops: &[(usize, syntect::parsing::ScopeStackOp)], stack: &mut ScopeStack) -> LineStyles {
+    fn styles(
+        &self,
+        line: &str,
+        ops: &[(usize, syntect::parsing::ScopeStackOp)],
+        stack: &mut ScopeStack,
+    ) -> LineStyles {
         let mut out = Vec::new();
         let mut last = 0;
         let char_index = |byte: usize| line[..byte.min(line.len())].chars().count();
@@ -121,7 +143,10 @@ impl Highlighter {
 
     fn paint(&self, stack: &ScopeStack) -> Style {
         let s = style_for(stack);
-        if self.color { s } else { Style::default().add_modifier(s.add_modifier & Modifier::BOLD) }
+        if self.color {
+            s
+        } else {
+            Style::default().add_modifier(s.add_modifier & Modifier::BOLD)
+        }
     }
 }
-

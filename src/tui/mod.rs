@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use crossterm::execute;
-use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
@@ -24,18 +26,29 @@ use storage::Workspace;
 
 fn restore_terminal() {
     let _ = disable_raw_mode();
-    let _ = execute!(io::stdout(), DisableMouseCapture, LeaveAlternateScreen, crossterm::cursor::Show);
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
 }
 
 /// Opens the tutorial on `file` (or the lab copy in the data folder).
 pub fn run(pack: Pack, file: Option<&Path>, ascii: bool) -> Result<(), String> {
     let workspace = Workspace::open(file, &pack)?;
-    let bytes = std::fs::read(&workspace.dockerfile).map_err(|e| format!("{}: cannot read: {e}", workspace.dockerfile.display()))?;
+    let bytes = std::fs::read(&workspace.dockerfile)
+        .map_err(|e| format!("{}: cannot read: {e}", workspace.dockerfile.display()))?;
     let (text, warning) = crate::syntax::decode(&bytes);
     let (progress, progress_note) = workspace.load_progress();
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut app = App::new(pack, &text, progress, Some(workspace), ascii, color);
-    app.message = progress_note.or(warning.map(|w| format!("line {}: {} (saving will write it back as UTF-8)", w.line, w.message)));
+    app.message = progress_note.or(warning.map(|w| {
+        format!(
+            "line {}: {} (saving will write it back as UTF-8)",
+            w.line, w.message
+        )
+    }));
 
     // SIGTERM and SIGHUP save the file first; the loop sees the flag within one poll.
     let stop = Arc::new(AtomicBool::new(false));
@@ -60,7 +73,11 @@ pub fn run(pack: Pack, file: Option<&Path>, ascii: bool) -> Result<(), String> {
     saved
 }
 
-fn event_loop(terminal: &mut Terminal<CrosstermBackend<io::Stdout>>, app: &mut App, stop: &AtomicBool) -> io::Result<()> {
+fn event_loop(
+    terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
+    app: &mut App,
+    stop: &AtomicBool,
+) -> io::Result<()> {
     let mut map = app::ScreenMap::default();
     let mut redraw = true;
     while !app.quit && !stop.load(Ordering::Relaxed) {
@@ -68,7 +85,9 @@ fn event_loop(terminal: &mut Terminal<CrosstermBackend<io::Stdout>>, app: &mut A
             terminal.draw(|f| map = ui::draw(f, app))?;
         }
         let wait = match app.last_edit {
-            Some(t) if app.dirty => app::AUTOSAVE_AFTER.saturating_sub(t.elapsed()).max(Duration::from_millis(10)),
+            Some(t) if app.dirty => app::AUTOSAVE_AFTER
+                .saturating_sub(t.elapsed())
+                .max(Duration::from_millis(10)),
             _ => Duration::from_millis(250),
         };
         redraw = false;

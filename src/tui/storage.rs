@@ -47,7 +47,9 @@ pub fn data_dir() -> Result<PathBuf, String> {
     }
     directories::ProjectDirs::from("", "", "stagecraft")
         .map(|d| d.data_dir().to_path_buf())
-        .ok_or_else(|| "cannot find a home folder for the progress file; set STAGECRAFT_DATA_DIR".into())
+        .ok_or_else(|| {
+            "cannot find a home folder for the progress file; set STAGECRAFT_DATA_DIR".into()
+        })
 }
 
 impl Workspace {
@@ -61,8 +63,12 @@ impl Workspace {
             None => data.join("lab").join("Dockerfile"),
         };
         if !dockerfile.exists() {
-            let folder = dockerfile.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            fs::create_dir_all(folder).map_err(|e| format!("{}: cannot create: {e}", folder.display()))?;
+            let folder = dockerfile
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            fs::create_dir_all(folder)
+                .map_err(|e| format!("{}: cannot create: {e}", folder.display()))?;
             write_atomic(&dockerfile, pack.starter.text.as_bytes())?;
             for f in &pack.exercise_files {
                 let name = Path::new(&f.path).file_name().unwrap_or_default();
@@ -72,22 +78,41 @@ impl Workspace {
                 }
             }
         }
-        Ok(Workspace { dockerfile, progress_file: data.join("progress.json") })
+        Ok(Workspace {
+            dockerfile,
+            progress_file: data.join("progress.json"),
+        })
     }
 
     fn key(&self) -> String {
-        fs::canonicalize(&self.dockerfile).unwrap_or_else(|_| self.dockerfile.clone()).display().to_string()
+        fs::canonicalize(&self.dockerfile)
+            .unwrap_or_else(|_| self.dockerfile.clone())
+            .display()
+            .to_string()
     }
 
     /// Loads progress. A corrupt file is moved aside (the message says where), never fatal.
     pub fn load_progress(&self) -> (Progress, Option<String>) {
         match read_progress(&self.progress_file) {
-            Ok(file) => (file.files.get(&self.key()).cloned().unwrap_or_default(), None),
+            Ok(file) => (
+                file.files.get(&self.key()).cloned().unwrap_or_default(),
+                None,
+            ),
             Err(why) => {
                 let aside = self.progress_file.with_extension("json.corrupt");
                 let moved = fs::rename(&self.progress_file, &aside).is_ok();
-                let note = if moved { format!("; it was moved to {}", aside.display()) } else { String::new() };
-                (Progress::default(), Some(format!("{}: {why}: starting with fresh progress{note}", self.progress_file.display())))
+                let note = if moved {
+                    format!("; it was moved to {}", aside.display())
+                } else {
+                    String::new()
+                };
+                (
+                    Progress::default(),
+                    Some(format!(
+                        "{}: {why}: starting with fresh progress{note}",
+                        self.progress_file.display()
+                    )),
+                )
             }
         }
     }
@@ -106,19 +131,32 @@ impl Workspace {
     /// Keeps the current text as `Dockerfile.bak` before a reset.
     pub fn backup(&self, text: &str) -> Result<PathBuf, String> {
         let bak = self.dockerfile.with_extension("bak");
-        let bak = if self.dockerfile.extension().is_some() { bak } else { self.dockerfile.with_file_name(format!("{}.bak", file_name(&self.dockerfile))) };
+        let bak = if self.dockerfile.extension().is_some() {
+            bak
+        } else {
+            self.dockerfile
+                .with_file_name(format!("{}.bak", file_name(&self.dockerfile)))
+        };
         write_atomic(&bak, text.as_bytes())?;
         Ok(bak)
     }
 }
 
 fn file_name(p: &Path) -> String {
-    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn read_progress(path: &Path) -> Result<ProgressFile, String> {
     match fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| format!("unreadable progress file (line {}, column {})", e.line(), e.column())),
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+            format!(
+                "unreadable progress file (line {}, column {})",
+                e.line(),
+                e.column()
+            )
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ProgressFile::default()),
         Err(e) => Err(format!("cannot read: {e}")),
     }
@@ -127,7 +165,10 @@ fn read_progress(path: &Path) -> Result<ProgressFile, String> {
 /// Writes through a temporary file in the same folder, then renames: a reader sees the old
 /// file or the new one, never half of one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let tmp = dir.join(format!(".{}.tmp{}", file_name(path), std::process::id()));
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;
@@ -148,13 +189,20 @@ mod tests {
     #[test]
     fn corrupt_progress_is_moved_aside() {
         let dir = tempfile::tempdir().unwrap();
-        let ws = Workspace { dockerfile: dir.path().join("Dockerfile"), progress_file: dir.path().join("progress.json") };
+        let ws = Workspace {
+            dockerfile: dir.path().join("Dockerfile"),
+            progress_file: dir.path().join("progress.json"),
+        };
         fs::write(&ws.progress_file, "{not json").unwrap();
         let (p, msg) = ws.load_progress();
         assert_eq!(p, Progress::default());
         assert!(msg.unwrap().contains("moved to"));
         assert!(dir.path().join("progress.json.corrupt").exists());
-        let saved = Progress { lesson: 3, cursor: (4, 2), ..Progress::default() };
+        let saved = Progress {
+            lesson: 3,
+            cursor: (4, 2),
+            ..Progress::default()
+        };
         ws.save_progress(&saved).unwrap();
         assert_eq!(ws.load_progress(), (saved, None));
     }

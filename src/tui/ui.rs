@@ -21,7 +21,11 @@ struct Theme {
 
 impl Theme {
     fn fg(&self, c: Color) -> Style {
-        if self.color { Style::default().fg(c) } else { Style::default() }
+        if self.color {
+            Style::default().fg(c)
+        } else {
+            Style::default()
+        }
     }
     fn ok(&self) -> &'static str {
         if self.ascii { "[x]" } else { "✓" }
@@ -31,29 +35,57 @@ impl Theme {
     }
     fn block<'a>(&self, title: impl Into<Line<'a>>) -> Block<'a> {
         let b = Block::default().borders(Borders::ALL).title(title);
-        if self.ascii { b.border_set(ratatui::symbols::border::Set { top_left: "+", top_right: "+", bottom_left: "+", bottom_right: "+", vertical_left: "|", vertical_right: "|", horizontal_top: "-", horizontal_bottom: "-" }) } else { b.border_type(BorderType::Rounded) }
+        if self.ascii {
+            b.border_set(ratatui::symbols::border::Set {
+                top_left: "+",
+                top_right: "+",
+                bottom_left: "+",
+                bottom_right: "+",
+                vertical_left: "|",
+                vertical_right: "|",
+                horizontal_top: "-",
+                horizontal_bottom: "-",
+            })
+        } else {
+            b.border_type(BorderType::Rounded)
+        }
     }
 }
 
 pub fn draw(frame: &mut Frame, app: &mut App) -> ScreenMap {
     let area = frame.area();
-    let theme = Theme { color: app.color, ascii: app.ascii };
+    let theme = Theme {
+        color: app.color,
+        ascii: app.ascii,
+    };
     let mut map = ScreenMap::default();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = format!(
             "stagecraft needs a window of at least {MIN_WIDTH}×{MIN_HEIGHT}.\nThis one is {}×{}.\n\nMake the window larger.\nYour work is saved; Ctrl-Q quits.",
             area.width, area.height
         );
-        frame.render_widget(Paragraph::new(text).alignment(Alignment::Center).wrap(Wrap { trim: true }), area);
+        frame.render_widget(
+            Paragraph::new(text)
+                .alignment(Alignment::Center)
+                .wrap(Wrap { trim: true }),
+            area,
+        );
         return map;
     }
     let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(area);
     let wide = main.width >= 130;
     let (lesson_area, editor_area, diagram_area) = if wide {
-        let [l, e, d] = Layout::horizontal([Constraint::Percentage(32), Constraint::Percentage(43), Constraint::Percentage(25)]).areas(main);
+        let [l, e, d] = Layout::horizontal([
+            Constraint::Percentage(32),
+            Constraint::Percentage(43),
+            Constraint::Percentage(25),
+        ])
+        .areas(main);
         (Some(l), e, Some(d))
     } else {
-        let [e, side] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(main);
+        let [e, side] =
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                .areas(main);
         match app.side {
             SidePane::Lesson => (Some(side), e, None),
             SidePane::Diagram => (None, e, Some(side)),
@@ -74,20 +106,34 @@ pub fn draw(frame: &mut Frame, app: &mut App) -> ScreenMap {
 }
 
 fn draw_editor(buf: &mut Buffer, area: Rect, app: &mut App, theme: &Theme) {
-    let name = app.workspace.as_ref().map_or("Dockerfile".to_string(), |w| w.dockerfile.display().to_string());
+    let name = app
+        .workspace
+        .as_ref()
+        .map_or("Dockerfile".to_string(), |w| {
+            w.dockerfile.display().to_string()
+        });
     let block = theme.block(format!(" {name} "));
     let inner = block.inner(area);
     ratatui::widgets::Widget::render(block, area, buf);
     // One column of gutter marks to the left of the textarea's own line numbers.
     let gutter = Rect { width: 1, ..inner };
-    let text_area = Rect { x: inner.x + 1, width: inner.width.saturating_sub(1), ..inner };
+    let text_area = Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(1),
+        ..inner
+    };
     ratatui::widgets::Widget::render(&app.editor, text_area, buf);
     let (top, left) = app.editor.scroll_offset();
     let numbers = app.editor.line_number_width();
     let failing = app.analysis.failing_lines();
     let todo_line = app.todo_line();
     let lines = app.editor.lines().to_vec();
-    let styles = app.highlighter.as_mut().map(|h| h.update(&lines).iter().map(|c| c.2.clone()).collect::<Vec<_>>());
+    let styles = app.highlighter.as_mut().map(|h| {
+        h.update(&lines)
+            .iter()
+            .map(|c| c.2.clone())
+            .collect::<Vec<_>>()
+    });
     for screen_row in 0..text_area.height {
         let row = top as usize + screen_row as usize;
         if row >= lines.len() {
@@ -96,14 +142,22 @@ fn draw_editor(buf: &mut Buffer, area: Rect, app: &mut App, theme: &Theme) {
         let y = text_area.y + screen_row;
         let line_no = row + 1;
         if failing.binary_search(&line_no).is_ok() {
-            buf[(gutter.x, y)].set_symbol(if theme.ascii { "!" } else { "●" }).set_style(theme.fg(Color::Red));
+            buf[(gutter.x, y)]
+                .set_symbol(if theme.ascii { "!" } else { "●" })
+                .set_style(theme.fg(Color::Red));
         } else if todo_line == Some(line_no) {
-            buf[(gutter.x, y)].set_symbol(">").set_style(theme.fg(Color::Yellow).add_modifier(Modifier::BOLD));
+            buf[(gutter.x, y)]
+                .set_symbol(">")
+                .set_style(theme.fg(Color::Yellow).add_modifier(Modifier::BOLD));
         }
-        let Some(styles) = styles.as_ref().and_then(|s| s.get(row)) else { continue };
+        let Some(styles) = styles.as_ref().and_then(|s| s.get(row)) else {
+            continue;
+        };
         for x in text_area.x + numbers..text_area.x + text_area.width {
             let col = left as usize + (x - text_area.x - numbers) as usize;
-            let Some((_, _, style)) = styles.iter().find(|(s, e, _)| col >= *s && col < *e) else { continue };
+            let Some((_, _, style)) = styles.iter().find(|(s, e, _)| col >= *s && col < *e) else {
+                continue;
+            };
             let cell = &mut buf[(x, y)];
             // The cursor and selections keep their own look.
             if cell.modifier.contains(Modifier::REVERSED) || cell.bg != Color::Reset {
@@ -121,9 +175,21 @@ fn draw_editor(buf: &mut Buffer, area: Rect, app: &mut App, theme: &Theme) {
 fn draw_lesson(buf: &mut Buffer, area: Rect, app: &mut App, theme: &Theme) -> Vec<(u16, usize)> {
     let lesson = app.current().clone();
     let verdict = app.verdict().clone();
-    let mark = if verdict.passed { theme.ok() } else { theme.bad() };
-    let title = format!(" {mark} TODO {}/{}: {} ", lesson.todo, app.pack.lessons.len(), lesson.title);
-    let block = theme.block(Span::styled(title, Style::default().add_modifier(Modifier::BOLD)));
+    let mark = if verdict.passed {
+        theme.ok()
+    } else {
+        theme.bad()
+    };
+    let title = format!(
+        " {mark} TODO {}/{}: {} ",
+        lesson.todo,
+        app.pack.lessons.len(),
+        lesson.title
+    );
+    let block = theme.block(Span::styled(
+        title,
+        Style::default().add_modifier(Modifier::BOLD),
+    ));
     let inner = block.inner(area);
     ratatui::widgets::Widget::render(block, area, buf);
     let width = inner.width.max(1) as usize;
@@ -134,13 +200,24 @@ fn draw_lesson(buf: &mut Buffer, area: Rect, app: &mut App, theme: &Theme) -> Ve
     let push_wrapped = |lines: &mut Vec<Line>, text: &str, style: Style, indent: usize| {
         for para in text.split('\n') {
             for piece in diagram::wrap(para, width.saturating_sub(indent).max(1)) {
-                lines.push(Line::styled(format!("{}{piece}", " ".repeat(indent)), style));
+                lines.push(Line::styled(
+                    format!("{}{piece}", " ".repeat(indent)),
+                    style,
+                ));
             }
         }
     };
-    push_wrapped(&mut lines, &lesson.goal, Style::default().add_modifier(Modifier::BOLD), 0);
+    push_wrapped(
+        &mut lines,
+        &lesson.goal,
+        Style::default().add_modifier(Modifier::BOLD),
+        0,
+    );
     lines.push(Line::raw(""));
-    lines.push(Line::styled("Checklist", Style::default().add_modifier(Modifier::UNDERLINED)));
+    lines.push(Line::styled(
+        "Checklist",
+        Style::default().add_modifier(Modifier::UNDERLINED),
+    ));
     // The "why" of the first failing check only, so the list stays short.
     let first_failing = verdict.rules.iter().position(|r| !r.passed);
     for (index, r) in verdict.rules.iter().enumerate() {
@@ -150,7 +227,14 @@ fn draw_lesson(buf: &mut Buffer, area: Rect, app: &mut App, theme: &Theme) -> Ve
             Status::Fail => (theme.bad(), theme.fg(Color::Red)),
         };
         let line_note = r.line.map(|l| format!(" (line {l})")).unwrap_or_default();
-        lines.push(Line::from(vec![Span::styled(format!("{m} "), st.add_modifier(Modifier::BOLD)), Span::raw(format!("{}{}", r.title, if r.passed { String::new() } else { line_note }))]));
+        lines.push(Line::from(vec![
+            Span::styled(format!("{m} "), st.add_modifier(Modifier::BOLD)),
+            Span::raw(format!(
+                "{}{}",
+                r.title,
+                if r.passed { String::new() } else { line_note }
+            )),
+        ]));
         if !r.passed || r.status == Status::Warn {
             let start = lines.len();
             push_wrapped(&mut lines, &r.message, st, 4);
@@ -161,34 +245,76 @@ fn draw_lesson(buf: &mut Buffer, area: Rect, app: &mut App, theme: &Theme) -> Ve
                 }
             }
             if let Some(rule) = rules::by_id(&r.id).filter(|_| first_failing == Some(index)) {
-                push_wrapped(&mut lines, rule.why, Style::default().add_modifier(Modifier::DIM), 4);
+                push_wrapped(
+                    &mut lines,
+                    rule.why,
+                    Style::default().add_modifier(Modifier::DIM),
+                    4,
+                );
             }
         }
     }
     for r in verdict.advice.iter().filter(|r| !r.passed) {
-        push_wrapped(&mut lines, &format!("Tip: {}", r.message), theme.fg(Color::Blue), 0);
+        push_wrapped(
+            &mut lines,
+            &format!("Tip: {}", r.message),
+            theme.fg(Color::Blue),
+            0,
+        );
     }
     if verdict.passed {
         lines.push(Line::raw(""));
-        push_wrapped(&mut lines, &format!("{} Done! F6: next lesson.", theme.ok()), theme.fg(Color::Green).add_modifier(Modifier::BOLD), 0);
+        push_wrapped(
+            &mut lines,
+            &format!("{} Done! F6: next lesson.", theme.ok()),
+            theme.fg(Color::Green).add_modifier(Modifier::BOLD),
+            0,
+        );
     }
     lines.push(Line::raw(""));
     push_wrapped(&mut lines, &lesson.explanation, Style::default(), 0);
     let used = app.hints_used().min(lesson.hints.len());
+    let mut newest_hint = None;
     for (i, h) in lesson.hints.iter().take(used).enumerate() {
         lines.push(Line::raw(""));
-        push_wrapped(&mut lines, &format!("Hint {}/{}:", i + 1, lesson.hints.len()), theme.fg(Color::Yellow).add_modifier(Modifier::BOLD), 0);
+        newest_hint = Some(lines.len());
+        push_wrapped(
+            &mut lines,
+            &format!("Hint {}/{}:", i + 1, lesson.hints.len()),
+            theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            0,
+        );
         push_wrapped(&mut lines, h.trim_end(), theme.fg(Color::Yellow), 2);
     }
     if app.solution_visible() {
         lines.push(Line::raw(""));
-        push_wrapped(&mut lines, "Solution:", theme.fg(Color::Green).add_modifier(Modifier::BOLD), 0);
-        push_wrapped(&mut lines, lesson.solution.trim_end(), theme.fg(Color::Green), 2);
+        if app.hints_used() > lesson.hints.len() {
+            newest_hint = Some(lines.len());
+        }
+        push_wrapped(
+            &mut lines,
+            "Solution:",
+            theme.fg(Color::Green).add_modifier(Modifier::BOLD),
+            0,
+        );
+        push_wrapped(
+            &mut lines,
+            lesson.solution.trim_end(),
+            theme.fg(Color::Green),
+            2,
+        );
+    }
+    if std::mem::take(&mut app.scroll_to_hint) {
+        app.lesson_scroll = newest_hint.unwrap_or(0) as u16;
     }
     let max_scroll = (lines.len() as u16).saturating_sub(inner.height);
     app.lesson_scroll = app.lesson_scroll.min(max_scroll);
     let scroll = app.lesson_scroll;
-    ratatui::widgets::Widget::render(Paragraph::new(Text::from(lines)).scroll((scroll, 0)), inner, buf);
+    ratatui::widgets::Widget::render(
+        Paragraph::new(Text::from(lines)).scroll((scroll, 0)),
+        inner,
+        buf,
+    );
     rule_lines
         .into_iter()
         .filter_map(|(i, l)| {
@@ -230,18 +356,36 @@ fn draw_status(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme, wide: boo
     let total = app.analysis.todos.len();
     let bar_width = 14usize;
     let filled = passed * bar_width / total.max(1);
-    let (full, empty) = if theme.ascii { ("#", "-") } else { ("█", "░") };
-    let bar = format!("{}{}", full.repeat(filled), empty.repeat(bar_width - filled));
+    let (full, empty) = if theme.ascii {
+        ("#", "-")
+    } else {
+        ("█", "░")
+    };
+    let bar = format!(
+        "{}{}",
+        full.repeat(filled),
+        empty.repeat(bar_width - filled)
+    );
     let saved = app.status_saved();
     let left = vec![
         Span::styled(bar, theme.fg(Color::Green)),
-        Span::raw(format!(" {passed}/{total} TODOs · lesson {}/{} · {saved}", app.lesson + 1, app.pack.lessons.len())),
+        Span::raw(format!(
+            " {passed}/{total} TODOs · lesson {}/{} · {saved}",
+            app.lesson + 1,
+            app.pack.lessons.len()
+        )),
     ];
     let mut spans = left;
     if let Some(m) = &app.message {
-        spans.push(Span::styled(format!(" · {m}"), theme.fg(Color::Yellow).add_modifier(Modifier::BOLD)));
+        spans.push(Span::styled(
+            format!(" · {m}"),
+            theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+        ));
     } else if let Some(d) = app.analysis.diagnostics().first() {
-        spans.push(Span::styled(format!(" · line {}: {}", d.line, d.message), theme.fg(Color::Red)));
+        spans.push(Span::styled(
+            format!(" · line {}: {}", d.line, d.message),
+            theme.fg(Color::Red),
+        ));
     }
     ratatui::widgets::Widget::render(Paragraph::new(Line::from(spans)), top, buf);
     let bar = match app.overlay {
@@ -249,18 +393,38 @@ fn draw_status(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme, wide: boo
         Overlay::ConfirmReset | Overlay::ConfirmSolution => "y yes  any other key: no".to_string(),
         Overlay::Help | Overlay::Summary => "Esc close  Ctrl-Q quit".to_string(),
         Overlay::None => {
-            let side = if wide { "" } else if app.side == SidePane::Lesson { " F4 diagram" } else { " F4 lesson" };
+            let side = if wide {
+                ""
+            } else if app.side == SidePane::Lesson {
+                " F4 diagram"
+            } else {
+                " F4 lesson"
+            };
             let save = if wide { "  ^S save" } else { "" };
-            format!("F1 help F2 hint F3 list{side} F5/6 prev/next F7 problem F9 reset{save} ^Q quit")
+            format!(
+                "F1 help F2 hint F3 list{side} F5/6 prev/next F7 problem F9 reset{save} ^Q quit"
+            )
         }
     };
-    ratatui::widgets::Widget::render(Paragraph::new(Line::styled(bar, Style::default().add_modifier(Modifier::REVERSED))), keys, buf);
+    ratatui::widgets::Widget::render(
+        Paragraph::new(Line::styled(
+            bar,
+            Style::default().add_modifier(Modifier::REVERSED),
+        )),
+        keys,
+        buf,
+    );
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
 }
 
 fn draw_overlay(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -277,21 +441,58 @@ fn draw_overlay(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 .map(|(i, (l, v))| {
                     let m = if v.passed { theme.ok() } else { theme.bad() };
                     let hints = app.progress.hints_used.get(&l.todo).copied().unwrap_or(0);
-                    let hint_note = if hints > 0 { format!("  ({hints} hint{})", if hints == 1 { "" } else { "s" }) } else { String::new() };
-                    let text = format!("{} {m} TODO {}  {}{hint_note}", if i == selected { ">" } else { " " }, l.todo, l.title);
-                    let style = if i == selected { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
+                    let hint_note = if hints > 0 {
+                        format!("  ({hints} hint{})", if hints == 1 { "" } else { "s" })
+                    } else {
+                        String::new()
+                    };
+                    let text = format!(
+                        "{} {m} TODO {}  {}{hint_note}",
+                        if i == selected { ">" } else { " " },
+                        l.todo,
+                        l.title
+                    );
+                    let style = if i == selected {
+                        Style::default().add_modifier(Modifier::REVERSED)
+                    } else {
+                        Style::default()
+                    };
                     Line::styled(text, style)
                 })
                 .collect();
-            (" Lessons ", Text::from(lines), 64, app.pack.lessons.len() as u16 + 2)
+            (
+                " Lessons ",
+                Text::from(lines),
+                64,
+                app.pack.lessons.len() as u16 + 2,
+            )
         }
-        Overlay::ConfirmReset => (" Reset? ", Text::from("Put the starter Dockerfile back?\nYour current text is kept as a .bak file beside it.\n\ny: reset   any other key: cancel"), 60, 6),
-        Overlay::ConfirmSolution => (" Show the solution? ", Text::from("You have seen every hint. Show the solution snippet?\nTry once more first: typing it yourself is how it sticks.\n\ny: show   any other key: not yet"), 64, 6),
+        Overlay::ConfirmReset => (
+            " Reset? ",
+            Text::from(
+                "Put the starter Dockerfile back?\nYour current text is kept as a .bak file beside it.\n\ny: reset   any other key: cancel",
+            ),
+            60,
+            6,
+        ),
+        Overlay::ConfirmSolution => (
+            " Show the solution? ",
+            Text::from(
+                "You have seen every hint. Show the solution snippet?\nTry once more first: typing it yourself is how it sticks.\n\ny: show   any other key: not yet",
+            ),
+            64,
+            6,
+        ),
         Overlay::Summary => (" All seven TODOs pass ", summary(app), 70, 20),
     };
     let r = centered(area, width, height);
     frame.render_widget(Clear, r);
-    frame.render_widget(Paragraph::new(body).block(theme.block(title)).wrap(Wrap { trim: false }), r);
+    frame.render_widget(
+        Paragraph::new(body)
+            .block(theme.block(title))
+            .wrap(Wrap { trim: false }),
+        r,
+    );
 }
 
 const HELP: &str = "Edit the Dockerfile on the left; each TODO re-grades as you type.
@@ -315,13 +516,32 @@ fn summary(app: &App) -> Text<'static> {
     let secs = app.seconds_spent();
     let hints: usize = app.progress.hints_used.values().sum();
     let cmp = crate::report::sizes::compare(&app.analysis.facts, &app.pack.params);
-    let file = app.workspace.as_ref().map_or("Dockerfile".to_string(), |w| w.dockerfile.display().to_string());
+    let file = app
+        .workspace
+        .as_ref()
+        .map_or("Dockerfile".to_string(), |w| {
+            w.dockerfile.display().to_string()
+        });
     let mut lines = vec![
-        format!("Time: {} min {} s · hints used: {hints}", secs / 60, secs % 60),
-        format!("Estimated final image: ~{} MB, ~{} MB ({}%) smaller than the single-stage python:{} image.", cmp.this_file, cmp.savings.max(0), cmp.savings_percent.max(0), cmp.python),
+        format!(
+            "Time: {} min {} s · hints used: {hints}",
+            secs / 60,
+            secs % 60
+        ),
+        format!(
+            "Estimated final image: ~{} MB, ~{} MB ({}%) smaller than the single-stage python:{} image.",
+            cmp.this_file,
+            cmp.savings.max(0),
+            cmp.savings_percent.max(0),
+            cmp.python
+        ),
         String::new(),
     ];
-    lines.extend(diagram::render(&app.diagram, 66, app.ascii).into_iter().map(|l| l.text));
+    lines.extend(
+        diagram::render(&app.diagram, 66, app.ascii)
+            .into_iter()
+            .map(|l| l.text),
+    );
     lines.push(String::new());
     lines.push("What next:".into());
     lines.push(format!("  stagecraft analyze {file}"));

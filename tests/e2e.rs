@@ -1,0 +1,155 @@
+//! The real binary in a pseudo-terminal, driven as a learner would: type, read the screen,
+//! quit, come back, and survive a kill -9.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+struct Session {
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Session {
+    fn start(data: &Path) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 110,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_stagecraft"));
+        cmd.env("STAGECRAFT_DATA_DIR", data);
+        cmd.env("TERM", "xterm-256color");
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(30, 110, 0)));
+        let sink = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Session {
+            screen,
+            writer,
+            child,
+            _master: pty.master,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("{text:?} never appeared; the screen:\n{}", self.contents());
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    fn wait_exit(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if self.child.try_wait().unwrap().is_some() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("the tutorial did not exit");
+    }
+}
+
+const F2: &str = "\x1b[12~";
+const F7: &str = "\x1b[18~";
+const END: &str = "\x1b[F";
+const CTRL_Q: &str = "\x11";
+
+#[test]
+fn a_learner_fixes_todo_1_quits_and_comes_back() {
+    let data = tempfile::tempdir().unwrap();
+    let mut s = Session::start(data.path());
+    s.wait_for("TODO 1/7: A proper build stage");
+    s.wait_for("0/7 TODOs");
+    // F7 puts the cursor on the line the first failing check points at: the FROM.
+    s.send(F7);
+    s.send(END);
+    s.send(" AS builder");
+    s.send("\rFROM python:3.11-slim");
+    s.wait_for("✓ TODO 1/7");
+    s.wait_for("TODO 1 passes! Press F6");
+    s.send(F2);
+    s.wait_for("Hint 1/3");
+    s.send(CTRL_Q);
+    s.wait_exit();
+
+    let saved = std::fs::read_to_string(data.path().join("lab/Dockerfile")).unwrap();
+    assert!(
+        saved.contains("FROM python:3.11 AS builder\nFROM python:3.11-slim\n"),
+        "{saved}"
+    );
+    let progress: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(data.path().join("progress.json")).unwrap())
+            .unwrap();
+    let file = progress["files"]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap();
+    assert_eq!(file["hints_used"]["1"], 1);
+    assert_eq!(file["cursor"][0], 10, "cursor on the second FROM (line 11)");
+
+    // Back again: the text, the hint and the cursor are restored.
+    let mut s = Session::start(data.path());
+    s.wait_for("✓ TODO 1/7");
+    s.wait_for("Hint 1/3");
+    s.send("X");
+    s.send(CTRL_Q);
+    s.wait_exit();
+    let saved = std::fs::read_to_string(data.path().join("lab/Dockerfile")).unwrap();
+    assert!(
+        saved.contains("FROM python:3.11-slimX\n"),
+        "typed at the restored cursor: {saved}"
+    );
+}
+
+#[test]
+fn kill_9_loses_at_most_the_last_second() {
+    let data = tempfile::tempdir().unwrap();
+    let mut s = Session::start(data.path());
+    s.wait_for("0/7 TODOs");
+    s.send("# my edit\r");
+    s.wait_for("unsaved");
+    s.wait_for("· saved");
+    s.child.kill().unwrap();
+    let _ = s.child.wait();
+    let saved = std::fs::read_to_string(data.path().join("lab/Dockerfile")).unwrap();
+    assert!(
+        saved.starts_with("# my edit\n# Multi-stage build exercise"),
+        "{saved}"
+    );
+}
