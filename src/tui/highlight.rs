@@ -81,28 +81,32 @@ impl Highlighter {
         &self.set.syntaxes()[0]
     }
 
-    /// Styles for every line of `lines`, reusing what has not changed.
+    /// Brings the cache up to date with `lines`, re-parsing only from the first changed
+    /// line until the parse state agrees with the old results again.
     pub fn update(&mut self, lines: &[String]) -> &[(String, ParseState, LineStyles)] {
-        let fresh = ParseState::new(self.syntax());
-        let old = std::mem::take(&mut self.cache);
-        // Lines before the first change keep their results.
-        let same = old
+        let same = self
+            .cache
             .iter()
             .zip(lines)
             .take_while(|(o, l)| o.0 == **l)
             .count();
-        let mut cache: Vec<_> = old[..same].to_vec();
-        let shift = old.len() as isize - lines.len() as isize;
+        let shift = self.cache.len() as isize - lines.len() as isize;
+        let mut fresh: Vec<(String, ParseState, LineStyles)> = Vec::new();
+        let mut resume = self.cache.len();
         let mut j = same;
         while j < lines.len() {
-            let state = cache.last().map_or_else(|| fresh.clone(), |c| c.1.clone());
+            let state = fresh
+                .last()
+                .map(|c| c.1.clone())
+                .or_else(|| same.checked_sub(1).map(|p| self.cache[p].1.clone()))
+                .unwrap_or_else(|| ParseState::new(self.syntax()));
             // Past the edit, once a line and the state before it match the old results (at
             // the position the edit shifted them to), everything after is unchanged too.
             let o = j as isize + shift;
-            if j > same && o > 0 && (o as usize) < old.len() {
+            if j > same && o > 0 && (o as usize) < self.cache.len() {
                 let o = o as usize;
-                if old[o].0 == lines[j] && old[o - 1].1 == state {
-                    cache.extend_from_slice(&old[o..]);
+                if self.cache[o].0 == lines[j] && self.cache[o - 1].1 == state {
+                    resume = o;
                     break;
                 }
             }
@@ -111,11 +115,15 @@ impl Highlighter {
             let ops = after.parse_line(&line, &self.set).unwrap_or_default();
             // The grammar opens no scope that spans lines, so each line starts with none.
             let styles = self.styles(&line, &ops, &mut ScopeStack::new());
-            cache.push((lines[j].clone(), after, styles));
+            fresh.push((lines[j].clone(), after, styles));
             j += 1;
         }
-        cache.truncate(lines.len());
-        self.cache = cache;
+        if j >= lines.len() {
+            resume = self.cache.len();
+        }
+        let end = resume.max(same).min(self.cache.len());
+        self.cache.splice(same..end, fresh);
+        self.cache.truncate(lines.len());
         &self.cache
     }
 
@@ -148,5 +156,38 @@ impl Highlighter {
         } else {
             Style::default().add_modifier(s.add_modifier & Modifier::BOLD)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<String> {
+        text.lines().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn incremental_update_matches_a_fresh_highlight() {
+        let before = lines(
+            "FROM python:3.11 AS builder\nRUN apt-get update \\\n  && apt-get install -y gcc\n# TODO 2: x\nCMD [\"gunicorn\"]\n",
+        );
+        let after = lines(
+            "FROM python:3.11 AS builder\nRUN apt-get update\n  && apt-get install -y gcc\n# TODO 2: x\ncmd [\"gunicorn\"]\n",
+        );
+        let mut incremental = Highlighter::new(true).unwrap();
+        incremental.update(&before);
+        let got: Vec<LineStyles> = incremental
+            .update(&after)
+            .iter()
+            .map(|c| c.2.clone())
+            .collect();
+        let mut fresh = Highlighter::new(true).unwrap();
+        let want: Vec<LineStyles> = fresh.update(&after).iter().map(|c| c.2.clone()).collect();
+        assert_eq!(got, want);
+        // Keywords are styled in any case; the TODO comment stands out.
+        let keyword = |l: &LineStyles| l.iter().find(|(s, _, _)| *s == 0).map(|r| r.2);
+        assert_eq!(keyword(&want[0]), keyword(&want[4]));
+        assert_eq!(keyword(&want[3]).and_then(|s| s.fg), Some(Color::Yellow));
     }
 }
