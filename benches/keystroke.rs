@@ -25,7 +25,7 @@ fn keystroke(c: &mut Criterion, name: &str, text: &str) {
     c.bench_function(name, |b| {
         b.iter(|| {
             // Alternate typing and deleting so the file stays the same size.
-            let code = if typed % 2 == 0 {
+            let code = if typed.is_multiple_of(2) {
                 KeyCode::Char('x')
             } else {
                 KeyCode::Backspace
