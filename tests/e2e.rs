@@ -71,6 +71,14 @@ impl Session {
         std::thread::sleep(Duration::from_millis(150));
     }
 
+    /// What the kernel does when the window closes or an ssh connection drops: SIGHUP to
+    /// the session leader (the tutorial, spawned in its own session).
+    fn hang_up(&mut self) {
+        let pid = self.child.process_id().unwrap() as i32;
+        // SAFETY: sending a signal to our own child.
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGHUP) }, 0);
+    }
+
     fn wait_exit(&mut self) {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
@@ -80,6 +88,14 @@ impl Session {
             std::thread::sleep(Duration::from_millis(50));
         }
         panic!("the tutorial did not exit");
+    }
+}
+
+impl Drop for Session {
+    /// A failed assertion must not leave the tutorial running.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -150,6 +166,21 @@ fn kill_9_loses_at_most_the_last_second() {
     let saved = std::fs::read_to_string(data.path().join("lab/Dockerfile")).unwrap();
     assert!(
         saved.starts_with("# my edit\n# Multi-stage build exercise"),
+        "{saved}"
+    );
+}
+
+#[test]
+fn a_hang_up_saves_and_exits() {
+    let data = tempfile::tempdir().unwrap();
+    let mut s = Session::start(data.path());
+    s.wait_for("0/7 TODOs");
+    s.send("# typed just before the window closed\r");
+    s.hang_up();
+    s.wait_exit();
+    let saved = std::fs::read_to_string(data.path().join("lab/Dockerfile")).unwrap();
+    assert!(
+        saved.starts_with("# typed just before the window closed\n"),
         "{saved}"
     );
 }

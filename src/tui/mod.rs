@@ -73,6 +73,19 @@ pub fn run(pack: Pack, file: Option<&Path>, ascii: bool) -> Result<(), String> {
     saved
 }
 
+/// Whether the terminal has gone (window closed, ssh dropped, tmux killed): standard input
+/// reports a hang-up. The file is then saved and the program exits instead of lingering.
+fn terminal_hung_up() -> bool {
+    let mut fd = libc::pollfd {
+        fd: libc::STDIN_FILENO,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, a zero timeout; poll only writes `revents`.
+    let ready = unsafe { libc::poll(&mut fd, 1, 0) };
+    ready > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
+
 fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
     app: &mut App,
@@ -80,7 +93,7 @@ fn event_loop(
 ) -> io::Result<()> {
     let mut map = app::ScreenMap::default();
     let mut redraw = true;
-    while !app.quit && !stop.load(Ordering::Relaxed) {
+    while !app.quit && !stop.load(Ordering::Relaxed) && !terminal_hung_up() {
         if redraw {
             terminal.draw(|f| map = ui::draw(f, app))?;
         }
