@@ -90,17 +90,6 @@ impl Script {
         push_command(&mut script, Joiner::First, words);
         script
     }
-
-    /// Whether the commands at `a` and `b` run together: in one RUN they always do; this
-    /// says whether a failure of the earlier one stops the later one.
-    pub fn fails_together(&self) -> bool {
-        self.errexit
-            || self
-                .commands
-                .iter()
-                .skip(1)
-                .all(|c| matches!(c.joiner, Joiner::And | Joiner::Pipe))
-    }
 }
 
 /// Splits shell text into commands.
@@ -170,7 +159,6 @@ pub fn parse(text: &str) -> Script {
         flush(&mut script, joiner, &current);
         current.clear();
         at_word_start = true;
-        // A newline after a command ends it like `;`; keep the stronger joiner if one is pending.
         joiner = next_joiner;
     }
     flush(&mut script, joiner, &current);

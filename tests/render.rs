@@ -127,3 +127,16 @@ fn typing_goes_to_the_editor_and_regrades() {
     a.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     assert_ne!(a.editor.lines()[0], "FROM python:3.11 AS builder");
 }
+
+#[test]
+fn a_paste_is_one_edit_graded_once() {
+    let mut a = app("");
+    a.paste("FROM python:3.11-slim AS builder\r\nRUN pip install x\r\nFROM python:3.11-slim\r\n");
+    a.refresh();
+    assert_eq!(a.editor.lines()[0], "FROM python:3.11-slim AS builder");
+    assert!(a.analysis.todos[0].passed, "TODO 1 graded after the paste");
+    // Undo takes the whole paste back.
+    a.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    assert_eq!(a.editor.lines().concat(), "");
+    assert!(!a.analysis.todos[0].passed);
+}

@@ -3,16 +3,12 @@
 use std::path::PathBuf;
 
 use super::{EXIT_OK, EXIT_USAGE};
-use crate::pack::{self, Pack};
+use crate::pack;
 
 pub fn run(dir: Option<&PathBuf>) -> (String, u8) {
-    let loaded = match dir {
-        Some(d) => Pack::from_dir(d),
-        None => Pack::embedded(),
-    };
-    let pack = match loaded {
+    let pack = match super::load_pack(dir) {
         Ok(p) => p,
-        Err(e) => return (e.to_string(), EXIT_USAGE),
+        Err(e) => return (e + "\n", EXIT_USAGE),
     };
     match pack::validate(&pack) {
         Ok(()) => (

@@ -97,7 +97,7 @@ pub fn read_run(
                 });
                 let positional = positionals(
                     cmd.args(),
-                    &["-o", "-t", "-c", "--repository", "-X", "--virtual", "-t"],
+                    &["-o", "-t", "-c", "--repository", "-X", "--virtual"],
                 );
                 match positional.first().map(String::as_str) {
                     Some("update") => {
@@ -121,7 +121,6 @@ pub fn read_run(
                                     .all(|c| c.joiner == Joiner::And);
                         }
                     }
-                    Some("clean") if manager == Manager::Apk => {}
                     _ => {}
                 }
             }

@@ -221,21 +221,20 @@ pub fn compare(facts: &Facts, params: &Params) -> Comparison {
     let savings = i64::from(full_single) - i64::from(this_file);
     let mut excluded = Vec::new();
     if let Some(fin) = facts.final_stage() {
-        let kept: BTreeSet<&str> = sizes[fin.index]
+        // What the final image has, and what was already listed: each thing once.
+        let mut seen: BTreeSet<&str> = sizes[fin.index]
             .parts
             .iter()
             .map(|p| p.what.as_str())
             .collect();
+        seen.insert("Python packages");
         for (i, size) in sizes
             .iter()
             .enumerate()
             .filter(|(i, _)| *i != fin.index && facts.needed[*i])
         {
             for part in size.parts.iter().skip(1) {
-                if !kept.contains(part.what.as_str())
-                    && part.what != "Python packages"
-                    && !excluded.iter().any(|e: &Part| e.what == part.what)
-                {
+                if seen.insert(part.what.as_str()) {
                     excluded.push(Part {
                         what: format!("{} (in {})", part.what, facts.stages[i].label()),
                         mb: part.mb,

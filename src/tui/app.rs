@@ -57,6 +57,8 @@ pub struct App {
     pub overlay: Overlay,
     pub side: SidePane,
     pub lesson_scroll: u16,
+    /// The text changed since the last grading.
+    stale: bool,
     /// Scroll the lesson pane to the newest hint (or the solution) on the next draw.
     pub scroll_to_hint: bool,
     pub dirty: bool,
@@ -115,6 +117,7 @@ impl App {
             overlay: Overlay::None,
             side: SidePane::Lesson,
             lesson_scroll: 0,
+            stale: false,
             scroll_to_hint: false,
             dirty: false,
             last_edit: None,
@@ -199,10 +202,30 @@ impl App {
         }
     }
 
+    /// The text changed: grade again before the next frame (see [`App::refresh`]).
     fn edited(&mut self) {
         self.dirty = true;
+        self.stale = true;
         self.last_edit = Some(Instant::now());
-        self.reanalyze();
+    }
+
+    /// Re-grades after edits. The event loop calls this once per burst of input (fast
+    /// typing, a paste), not once per character.
+    pub fn refresh(&mut self) {
+        if std::mem::take(&mut self.stale) {
+            self.reanalyze();
+        }
+    }
+
+    /// Inserts pasted text as one edit.
+    pub fn paste(&mut self, text: &str) {
+        if self.overlay == Overlay::None
+            && self
+                .editor
+                .insert_str(text.replace("\r\n", "\n").replace('\r', "\n"))
+        {
+            self.edited();
+        }
     }
 
     /// Saves the Dockerfile and progress now.
@@ -318,9 +341,24 @@ impl App {
         self.edited();
     }
 
+    /// Applies one key and re-grades.
     pub fn handle_key(&mut self, key: KeyEvent) {
+        self.apply_key(key);
+        self.refresh();
+    }
+
+    /// Applies one key; an edit leaves the grading stale until [`App::refresh`].
+    pub fn apply_key(&mut self, key: KeyEvent) {
         if key.kind == KeyEventKind::Release {
             return;
+        }
+        let editor_key = self.overlay == Overlay::None
+            && !matches!(key.code, KeyCode::F(_) | KeyCode::Esc)
+            && !(key.modifiers.contains(KeyModifiers::CONTROL)
+                && matches!(key.code, KeyCode::Char('q' | 's')));
+        if !editor_key {
+            // App keys read the verdicts (F7, F2, the summary): they must be current.
+            self.refresh();
         }
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match (ctrl, key.code) {

@@ -12,7 +12,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -28,6 +31,7 @@ fn restore_terminal() {
     let _ = disable_raw_mode();
     let _ = execute!(
         io::stdout(),
+        DisableBracketedPaste,
         DisableMouseCapture,
         LeaveAlternateScreen,
         crossterm::cursor::Show
@@ -63,7 +67,12 @@ pub fn run(pack: Pack, file: Option<&Path>, ascii: bool) -> Result<(), String> {
 
     enable_raw_mode().map_err(|e| format!("cannot use this terminal: {e}"))?;
     let result = (|| -> io::Result<()> {
-        execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+        execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste
+        )?;
         let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
         event_loop(&mut terminal, &mut app, &stop)
     })();
@@ -108,11 +117,9 @@ fn event_loop(
             // Drain what is queued (a paste, fast typing) before drawing again.
             loop {
                 match event::read()? {
-                    Event::Key(k) => app.handle_key(k),
+                    Event::Key(k) => app.apply_key(k),
                     Event::Mouse(m) => app.handle_mouse(m, &map),
-                    Event::Paste(s) => {
-                        app.editor.insert_str(s);
-                    }
+                    Event::Paste(s) => app.paste(&s),
                     Event::Resize(..) | Event::FocusGained | Event::FocusLost => {}
                 }
                 redraw = true;
@@ -120,6 +127,7 @@ fn event_loop(
                     break;
                 }
             }
+            app.refresh();
         }
         let was_dirty = app.dirty;
         app.tick(Instant::now());

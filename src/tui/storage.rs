@@ -16,7 +16,8 @@ use crate::pack::Pack;
 pub struct Progress {
     /// The TODO number of the lesson on screen.
     pub lesson: u32,
-    /// Hints revealed, by TODO number.
+    /// Hints revealed, by TODO number; one more than the lesson's hints once the learner has
+    /// confirmed they want the solution.
     pub hints_used: BTreeMap<u32, usize>,
     /// TODOs that have passed at least once.
     pub passed: Vec<u32>,
@@ -130,13 +131,9 @@ impl Workspace {
 
     /// Keeps the current text as `Dockerfile.bak` before a reset.
     pub fn backup(&self, text: &str) -> Result<PathBuf, String> {
-        let bak = self.dockerfile.with_extension("bak");
-        let bak = if self.dockerfile.extension().is_some() {
-            bak
-        } else {
-            self.dockerfile
-                .with_file_name(format!("{}.bak", file_name(&self.dockerfile)))
-        };
+        let bak = self
+            .dockerfile
+            .with_file_name(format!("{}.bak", file_name(&self.dockerfile)));
         write_atomic(&bak, text.as_bytes())?;
         Ok(bak)
     }
