@@ -140,3 +140,52 @@ fn a_paste_is_one_edit_graded_once() {
     assert_eq!(a.editor.lines().concat(), "");
     assert!(!a.analysis.todos[0].passed);
 }
+
+#[test]
+fn reaching_seven_of_seven_opens_the_summary() {
+    let mut a = app("");
+    a.paste(include_str!("../solutions/venv.Dockerfile"));
+    a.refresh();
+    assert_eq!(a.overlay, stagecraft::tui::app::Overlay::Summary);
+    let s = screen(&mut a, 120, 40);
+    for text in [
+        "All seven TODOs pass",
+        "hints used: 0",
+        "smaller than the",
+        "Stage 2: runtime (final)",
+        "stagecraft analyze",
+        "docker build",
+        "docker images flask-demo",
+    ] {
+        assert!(s.contains(text), "missing {text:?}:\n{s}");
+    }
+    // At 80×24 the diagram gives way, and what to do next still shows.
+    let small = screen(&mut a, 80, 24);
+    assert!(
+        small.contains("stagecraft analyze") && !small.contains("Stage 2: runtime (final)"),
+        "{small}"
+    );
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.overlay, stagecraft::tui::app::Overlay::None);
+}
+
+#[test]
+fn clicking_a_failing_check_jumps_to_its_line() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut a = starter();
+    let mut terminal = Terminal::new(TestBackend::new(140, 40)).unwrap();
+    let mut map = Default::default();
+    terminal.draw(|f| map = ui::draw(f, &mut a)).unwrap();
+    let map: stagecraft::tui::app::ScreenMap = map;
+    let (row, line) = map.rule_rows[0];
+    assert_eq!(line, 10, "SC101 points at the FROM on line 10");
+    assert_eq!(a.editor.cursor().0, 0);
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: map.lesson.x + 2,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    a.handle_mouse(click, &map);
+    assert_eq!(a.editor.cursor().0, 9);
+}

@@ -483,7 +483,12 @@ fn draw_overlay(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             64,
             6,
         ),
-        Overlay::Summary => (" All seven TODOs pass ", summary(app), 70, 20),
+        Overlay::Summary => {
+            let text = summary(app, area.height);
+            // Room for every line, and for the one long line that wraps.
+            let height = text.lines.len() as u16 + 4;
+            (" All seven TODOs pass ", text, 70, height)
+        }
     };
     let r = centered(area, width, height);
     frame.render_widget(Clear, r);
@@ -512,9 +517,23 @@ Ctrl-V / Alt-V page down / up.
 
 Your file autosaves a second after you stop typing.";
 
-fn summary(app: &App) -> Text<'static> {
+/// The end screen; the final diagram is left out when `max_height` rows cannot hold it.
+fn summary(app: &App, max_height: u16) -> Text<'static> {
     let secs = app.seconds_spent();
-    let hints: usize = app.progress.hints_used.values().sum();
+    // A confirmed solution is stored as one more than the hints; count only hints.
+    let hints: usize = app
+        .pack
+        .lessons
+        .iter()
+        .map(|l| {
+            app.progress
+                .hints_used
+                .get(&l.todo)
+                .copied()
+                .unwrap_or(0)
+                .min(l.hints.len())
+        })
+        .sum();
     let cmp = crate::report::sizes::compare(&app.analysis.facts, &app.pack.params);
     let file = app
         .workspace
@@ -537,12 +556,12 @@ fn summary(app: &App) -> Text<'static> {
         ),
         String::new(),
     ];
-    lines.extend(
-        diagram::render(&app.diagram, 66, app.ascii)
-            .into_iter()
-            .map(|l| l.text),
-    );
-    lines.push(String::new());
+    let picture = diagram::render(&app.diagram, 66, app.ascii);
+    // Header, picture, "what next" (5 lines) and the frame must fit.
+    if lines.len() + picture.len() + 5 + 4 <= max_height as usize {
+        lines.extend(picture.into_iter().map(|l| l.text));
+        lines.push(String::new());
+    }
     lines.push("What next:".into());
     lines.push(format!("  stagecraft analyze {file}"));
     lines.push("  docker build -t flask-demo:multistage .   (in that folder)".into());
