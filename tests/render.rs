@@ -189,3 +189,62 @@ fn clicking_a_failing_check_jumps_to_its_line() {
     a.handle_mouse(click, &map);
     assert_eq!(a.editor.cursor().0, 9);
 }
+
+#[test]
+fn ascii_mode_draws_only_ascii() {
+    let pack = Pack::embedded().unwrap();
+    let mut a = App::new(
+        pack,
+        include_str!("../solutions/venv.Dockerfile"),
+        Progress::default(),
+        None,
+        true,
+        false,
+    );
+    for side in [false, true] {
+        if side {
+            key(&mut a, KeyCode::F(4));
+        }
+        let s = screen(&mut a, 100, 30);
+        let odd: Vec<char> = s.chars().filter(|c| !c.is_ascii()).collect();
+        assert!(odd.is_empty(), "non-ASCII {odd:?} in:\n{s}");
+    }
+}
+
+#[test]
+fn reset_restores_the_starter_and_keeps_a_backup() {
+    use stagecraft::tui::storage::Workspace;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mine.Dockerfile");
+    std::fs::write(&file, "FROM python:3.11-slim AS builder\n").unwrap();
+    let pack = Pack::embedded().unwrap();
+    let ws = Workspace {
+        dockerfile: file.clone(),
+        progress_file: dir.path().join("progress.json"),
+    };
+    let mut a = App::new(
+        pack,
+        "FROM python:3.11-slim AS builder\n",
+        Progress::default(),
+        Some(ws),
+        false,
+        true,
+    );
+    key(&mut a, KeyCode::F(9));
+    key(&mut a, KeyCode::Char('n'));
+    assert_eq!(
+        a.editor.lines()[0],
+        "FROM python:3.11-slim AS builder",
+        "any key but y cancels"
+    );
+    key(&mut a, KeyCode::F(9));
+    key(&mut a, KeyCode::Char('y'));
+    assert_eq!(a.text(), Pack::embedded().unwrap().starter.text);
+    let bak = std::fs::read_to_string(dir.path().join("mine.Dockerfile.bak")).unwrap();
+    assert_eq!(bak, "FROM python:3.11-slim AS builder\n");
+    a.save().unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        Pack::embedded().unwrap().starter.text
+    );
+}

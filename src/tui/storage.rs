@@ -184,6 +184,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_lab_folder_is_created_from_the_starter() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = Pack::embedded().unwrap();
+        let file = dir.path().join("lab/Dockerfile");
+        let ws = Workspace::open(Some(&file), &pack).unwrap();
+        assert_eq!(
+            fs::read_to_string(&ws.dockerfile).unwrap(),
+            pack.starter.text
+        );
+        // With the app beside it, `docker build` works in that folder.
+        assert!(dir.path().join("lab/app.py").exists());
+        assert!(
+            fs::read_to_string(dir.path().join("lab/requirements.txt"))
+                .unwrap()
+                .contains("gunicorn")
+        );
+        // An existing file is the learner's: never overwritten.
+        fs::write(&file, "FROM mine\n").unwrap();
+        Workspace::open(Some(&file), &pack).unwrap();
+        assert_eq!(fs::read_to_string(&file).unwrap(), "FROM mine\n");
+    }
+
+    #[test]
     fn corrupt_progress_is_moved_aside() {
         let dir = tempfile::tempdir().unwrap();
         let ws = Workspace {

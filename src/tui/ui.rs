@@ -30,6 +30,10 @@ impl Theme {
     fn ok(&self) -> &'static str {
         if self.ascii { "[x]" } else { "✓" }
     }
+    /// Separates the parts of the status line.
+    fn sep(&self) -> &'static str {
+        if self.ascii { " | " } else { " · " }
+    }
     fn bad(&self) -> &'static str {
         if self.ascii { "[ ]" } else { "✗" }
     }
@@ -367,10 +371,11 @@ fn draw_status(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme, wide: boo
         empty.repeat(bar_width - filled)
     );
     let saved = app.status_saved();
+    let sep = theme.sep();
     let left = vec![
         Span::styled(bar, theme.fg(Color::Green)),
         Span::raw(format!(
-            " {passed}/{total} TODOs · lesson {}/{} · {saved}",
+            " {passed}/{total} TODOs{sep}lesson {}/{}{sep}{saved}",
             app.lesson + 1,
             app.pack.lessons.len()
         )),
@@ -378,17 +383,20 @@ fn draw_status(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme, wide: boo
     let mut spans = left;
     if let Some(m) = &app.message {
         spans.push(Span::styled(
-            format!(" · {m}"),
+            format!("{sep}{m}"),
             theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
         ));
     } else if let Some(d) = app.analysis.diagnostics().first() {
         spans.push(Span::styled(
-            format!(" · line {}: {}", d.line, d.message),
+            format!("{sep}line {}: {}", d.line, d.message),
             theme.fg(Color::Red),
         ));
     }
     ratatui::widgets::Widget::render(Paragraph::new(Line::from(spans)), top, buf);
     let bar = match app.overlay {
+        Overlay::Lessons { .. } if theme.ascii => {
+            "Up/Down choose  Enter open  1-7 jump  Esc close".to_string()
+        }
         Overlay::Lessons { .. } => "↑↓ choose  Enter open  1-7 jump  Esc close".to_string(),
         Overlay::ConfirmReset | Overlay::ConfirmSolution => "y yes  any other key: no".to_string(),
         Overlay::Help | Overlay::Summary => "Esc close  Ctrl-Q quit".to_string(),
