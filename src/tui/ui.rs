@@ -276,7 +276,9 @@ fn draw_lesson(buf: &mut Buffer, area: Rect, app: &mut App, theme: &Theme) -> Ve
         );
     }
     lines.push(Line::raw(""));
-    push_wrapped(&mut lines, &lesson.explanation, Style::default(), 0);
+    // Explanations are folded YAML: one paragraph per line, shown with a blank line between.
+    let explanation = lesson.explanation.trim_end().replace('\n', "\n\n");
+    push_wrapped(&mut lines, &explanation, Style::default(), 0);
     let used = app.hints_used().min(lesson.hints.len());
     let mut newest_hint = None;
     for (i, h) in lesson.hints.iter().take(used).enumerate() {
