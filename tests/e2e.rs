@@ -176,6 +176,8 @@ fn a_hang_up_saves_and_exits() {
     let mut s = Session::start(data.path());
     s.wait_for("0/7 TODOs");
     s.send("# typed just before the window closed\r");
+    s.wait_for("# typed just before the window closed");
+    s.wait_for("unsaved");
     s.hang_up();
     s.wait_exit();
     let saved = std::fs::read_to_string(data.path().join("lab/Dockerfile")).unwrap();
