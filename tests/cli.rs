@@ -111,7 +111,7 @@ fn not_utf8_is_a_warning_not_a_crash() {
     let o = stagecraft(&["check", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stdout(&o).contains(":2:10: the file is not valid UTF-8"),
+        stdout(&o).contains(":2:10: warning: the file is not valid UTF-8"),
         "{}",
         stdout(&o)
     );
@@ -189,4 +189,23 @@ fn check_with_another_pack() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent"));
+}
+
+#[test]
+fn a_broken_line_is_reported_as_an_error_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("Dockerfile");
+    std::fs::write(
+        &path,
+        "FROM python:3.11-slim AS builder\nFR\nFROM python:3.11-slim\n",
+    )
+    .unwrap();
+    let o = stagecraft(&["check", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains(":2:1: error: unknown instruction `FR` (did you mean FROM?)"),
+        "{out}"
+    );
+    assert!(out.contains("✓ TODO 1"), "the rest is still graded:\n{out}");
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{EXIT_FAILING, EXIT_OK, Format, Input};
 use crate::grade::Analysis;
 use crate::pack::Pack;
-use crate::syntax::Diagnostic;
+use crate::syntax::{Diagnostic, DiagnosticLevel};
 
 #[derive(Serialize)]
 struct JsonRule<'a> {
@@ -83,7 +83,15 @@ pub fn run(input: &Input, pack: &Pack, format: Format) -> (String, u8) {
 fn text(input: &Input, analysis: &Analysis, diagnostics: &[&Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
-        let _ = writeln!(out, "{}:{}:{}: {}", input.name, d.line, d.column, d.message);
+        let level = match d.level {
+            DiagnosticLevel::Error => "error",
+            DiagnosticLevel::Warning => "warning",
+        };
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: {level}: {}",
+            input.name, d.line, d.column, d.message
+        );
     }
     for todo in &analysis.todos {
         let mark = if todo.passed { "✓" } else { "✗" };

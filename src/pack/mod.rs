@@ -358,10 +358,6 @@ impl Pack {
             lessons,
         })
     }
-
-    pub fn lesson_for_todo(&self, todo: u32) -> Option<&Lesson> {
-        self.lessons.iter().find(|l| l.todo == todo)
-    }
 }
 
 #[cfg(test)]
