@@ -248,3 +248,20 @@ fn reset_restores_the_starter_and_keeps_a_backup() {
         Pack::embedded().unwrap().starter.text
     );
 }
+
+#[test]
+fn f8_scrolls_the_lesson_and_wraps_to_the_top() {
+    let mut a = starter();
+    screen(&mut a, 100, 30);
+    let mut seen = vec![a.lesson_scroll];
+    for _ in 0..40 {
+        key(&mut a, KeyCode::F(8));
+        screen(&mut a, 100, 30);
+        seen.push(a.lesson_scroll);
+        if a.lesson_scroll == 0 {
+            break;
+        }
+    }
+    assert!(seen.iter().any(|&s| s > 0), "{seen:?}");
+    assert_eq!(seen.last(), Some(&0), "back at the top: {seen:?}");
+}

@@ -57,6 +57,8 @@ pub struct App {
     pub overlay: Overlay,
     pub side: SidePane,
     pub lesson_scroll: u16,
+    /// The largest useful scroll of the lesson pane, as last drawn.
+    pub lesson_scroll_max: u16,
     /// The text changed since the last grading.
     stale: bool,
     /// Scroll the lesson pane to the newest hint (or the solution) on the next draw.
@@ -117,6 +119,7 @@ impl App {
             overlay: Overlay::None,
             side: SidePane::Lesson,
             lesson_scroll: 0,
+            lesson_scroll_max: 0,
             stale: false,
             scroll_to_hint: false,
             dirty: false,
@@ -460,6 +463,8 @@ impl App {
             KeyCode::F(5) => self.go_to_lesson(self.lesson.saturating_sub(1)),
             KeyCode::F(6) => self.go_to_lesson(self.lesson + 1),
             KeyCode::F(7) => self.jump_to_problem(),
+            // Down a few lines; at the end, back to the top.
+            KeyCode::F(8) if self.lesson_scroll >= self.lesson_scroll_max => self.lesson_scroll = 0,
             KeyCode::F(8) => self.lesson_scroll = self.lesson_scroll.saturating_add(5),
             KeyCode::F(9) => self.overlay = Overlay::ConfirmReset,
             KeyCode::Esc => self.message = None,

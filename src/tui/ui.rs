@@ -315,6 +315,7 @@ fn draw_lesson(buf: &mut Buffer, area: Rect, app: &mut App, theme: &Theme) -> Ve
     }
     let max_scroll = (lines.len() as u16).saturating_sub(inner.height);
     app.lesson_scroll = app.lesson_scroll.min(max_scroll);
+    app.lesson_scroll_max = max_scroll;
     let scroll = app.lesson_scroll;
     ratatui::widgets::Widget::render(
         Paragraph::new(Text::from(lines)).scroll((scroll, 0)),
@@ -515,7 +516,7 @@ const HELP: &str = "Edit the Dockerfile on the left; each TODO re-grades as you 
 F1         this help              F2   next hint (then the solution)
 F3         lesson list            F4   switch lesson / diagram pane
 F5 / F6    previous / next lesson F7   cursor to the current problem
-F8         scroll the lesson      F9   reset to the starter (keeps a .bak)
+F8         scroll the lesson/top  F9   reset to the starter (keeps a .bak)
 Ctrl-S     save                   Ctrl-Q  save and quit
 Mouse      wheel scrolls; click a failing check to jump to its line
 
