@@ -198,3 +198,23 @@ fn exec_and_shell_forms() {
         Kind::Entrypoint(CommandForm::Shell("python app.py".into()))
     );
 }
+
+#[test]
+fn comments_in_any_language_never_panic() {
+    for comment in [
+        "# café",
+        "# 本番用の設定",
+        "# 构建阶段",
+        "# Київ",
+        "# TODO 3: ação",
+        "#tod",
+        "# TOD€",
+        "#todo€1",
+    ] {
+        let p = parse(&format!("FROM alpine:3.19\n{comment}\n"));
+        assert_eq!(p.instructions.len(), 1, "{comment}");
+    }
+    let p = parse("FROM x\n# TODO 3: instalação\n");
+    assert_eq!(p.todos[0].number, 3);
+    assert_eq!(p.todos[0].text, "instalação");
+}
