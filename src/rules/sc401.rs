@@ -25,7 +25,7 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         return Outcome::fail(line, problem.clone()).because(Consequence::BuildFails);
     }
     if let Some(parent) = fin.parent.and_then(|p| facts.stages.get(p))
-        && let Some(what) = parent.state.installed.first()
+        && let Some(what) = &parent.state.installed
     {
         return Outcome::fail(
             line,

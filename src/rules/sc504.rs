@@ -50,18 +50,13 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
                 .iter()
                 .any(|s| s.ends_with('/') && !s.trim_end_matches('/').is_empty()),
             // A folder of the build stage that the app was copied into.
-            Some(i) => facts.lineage(i).flat_map(|s| s.copies.iter()).any(|inner| {
-                (inner.whole_context
-                    || inner
-                        .sources
-                        .iter()
-                        .any(|s| wanted.iter().any(|w| names(s, w))))
-                    && c.sources.iter().any(|s| {
-                        let s = s.trim_end_matches('/');
-                        inner.dest_abs == s
-                            || inner.dest_abs.starts_with(&format!("{s}/"))
-                            || s.is_empty()
+            Some(i) => facts.stages.get(i).is_some_and(|stage| {
+                c.sources.iter().any(|s| {
+                    stage.state.copied_under(s).is_some_and(|names| {
+                        names.contains(".")
+                            || wanted.iter().any(|w| names.contains(common::basename(w)))
                     })
+                })
             }),
         }
     };
