@@ -14,6 +14,9 @@ use crate::pack::files;
 /// Cached per line: its text, the parse state after it, and its styles.
 pub type LineStyles = Vec<(usize, usize, Style)>;
 
+/// Lines longer than this (in bytes) are not highlighted.
+pub const LONG_LINE: usize = 4096;
+
 pub struct Highlighter {
     set: SyntaxSet,
     /// Per line: the text it was computed for, the parse state before it, and its styles.
@@ -77,6 +80,11 @@ impl Highlighter {
         })
     }
 
+    /// Per line: its text, the parse state after it, and its style runs.
+    pub fn cache(&self) -> &[(String, ParseState, LineStyles)] {
+        &self.cache
+    }
+
     fn syntax(&self) -> &SyntaxReference {
         &self.set.syntaxes()[0]
     }
@@ -111,10 +119,17 @@ impl Highlighter {
                 }
             }
             let mut after = state;
-            let line = format!("{}\n", lines[j]);
-            let ops = after.parse_line(&line, &self.set).unwrap_or_default();
-            // The grammar opens no scope that spans lines, so each line starts with none.
-            let styles = self.styles(&line, &ops, &mut ScopeStack::new());
+            // A line longer than anyone reads is drawn plain: the grammar's regexes are
+            // not worth seconds on a 600 KB word. No scope spans lines, so the state after
+            // it is the state before.
+            let styles = if lines[j].len() > LONG_LINE {
+                Vec::new()
+            } else {
+                let line = format!("{}\n", lines[j]);
+                let ops = after.parse_line(&line, &self.set).unwrap_or_default();
+                // The grammar opens no scope that spans lines, so each line starts with none.
+                self.styles(&line, &ops, &mut ScopeStack::new())
+            };
             fresh.push((lines[j].clone(), after, styles));
             j += 1;
         }
@@ -135,16 +150,21 @@ impl Highlighter {
     ) -> LineStyles {
         let mut out = Vec::new();
         let mut last = 0;
-        let char_index = |byte: usize| line[..byte.min(line.len())].chars().count();
+        // Character index of byte `last`, counted once along the line.
+        let mut last_char = 0;
         for (byte, op) in ops {
-            if *byte > last {
-                out.push((char_index(last), char_index(*byte), self.paint(stack)));
+            let byte = (*byte).min(line.len());
+            if byte > last {
+                let chars = last_char + line[last..byte].chars().count();
+                out.push((last_char, chars, self.paint(stack)));
+                last_char = chars;
+                last = byte;
             }
             let _ = stack.apply(op);
-            last = *byte;
         }
         if last < line.len() {
-            out.push((char_index(last), char_index(line.len()), self.paint(stack)));
+            let chars = last_char + line[last..].chars().count();
+            out.push((last_char, chars, self.paint(stack)));
         }
         out
     }
