@@ -23,3 +23,12 @@ pub fn large_dockerfile(lines: usize) -> String {
     out.push_str("FROM python:3.11-slim AS runtime\nCOPY --from=stage0 /opt/venv /opt/venv\nCOPY app.py .\nUSER 10001\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:5000\", \"app:app\"]\n");
     out
 }
+
+/// The adversarial case of issue 11: a Dockerfile whose runtime image name is one word of
+/// about `bytes` bytes, so every message that names it carries the whole word.
+pub fn huge_word_dockerfile(bytes: usize) -> String {
+    format!(
+        "FROM python:3.11-slim AS builder\nRUN pip install --no-cache-dir -r requirements.txt\nFROM {}\nCMD [\"gunicorn\", \"app:app\"]\n",
+        "a".repeat(bytes)
+    )
+}

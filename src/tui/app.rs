@@ -1120,13 +1120,11 @@ impl App {
                 self.editor.place_cursor(pos, true);
                 self.follow_cursor();
             }
-            MouseEventKind::Up(MouseButton::Left) => {
-                if self.dragging {
-                    self.dragging = false;
-                    if let Some(t) = self.editor.selected_text() {
-                        // A drag selection goes to the clipboard too, as terminals do.
-                        self.clipboard_out = Some(t);
-                    }
+            MouseEventKind::Up(MouseButton::Left) if self.dragging => {
+                self.dragging = false;
+                if let Some(t) = self.editor.selected_text() {
+                    // A drag selection goes to the clipboard too, as terminals do.
+                    self.clipboard_out = Some(t);
                 }
             }
             _ => {}

@@ -89,8 +89,11 @@ pub fn draw(buf: &mut Buffer, top: Rect, keys_row: Rect, app: &App, theme: &Them
         SidePane::Lesson => "diagram",
         SidePane::Diagram => "lesson",
     };
+    // The mode's own keys first, the ever-present ones (save, quit) last.
+    let mut contexts = app.key_contexts();
+    contexts.sort_by_key(|c| *c == keys::Context::Always);
     let text = keys::bar_text(
-        &app.key_contexts(),
+        &contexts,
         keys_row.width as usize,
         theme.ascii,
         |action, label| match action {
