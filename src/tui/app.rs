@@ -199,9 +199,7 @@ impl App {
             session_start: Instant::now(),
         };
         app.record_passes(None);
-        if let Some(h) = app.highlighter.as_mut() {
-            h.update(app.editor.lines());
-        }
+        app.highlight_visible();
         // Coming back to a lesson mid-way: show the hints already asked for.
         if app.hints_used() > 0 {
             app.scroll_lesson_to_newest_hint();
@@ -470,9 +468,7 @@ impl App {
     pub fn refresh(&mut self) {
         if std::mem::take(&mut self.stale) {
             self.reanalyze();
-            if let Some(h) = self.highlighter.as_mut() {
-                h.update(self.editor.lines());
-            }
+            self.highlight_visible();
         }
     }
 
@@ -1093,6 +1089,7 @@ impl App {
                     self.scroll_lesson(wheel);
                 } else if inside(panes.editor) {
                     self.editor.scroll_by(wheel, editor.text.height as usize);
+                    self.highlight_visible();
                 }
             }
             MouseEventKind::Down(MouseButton::Left) => {
@@ -1261,12 +1258,24 @@ impl App {
         }
     }
 
+    /// Highlights the lines down to the bottom of the editor's view.
+    fn highlight_visible(&mut self) {
+        let height = layout::editor_areas(self.panes().editor, self.editor.lines().len())
+            .text
+            .height as usize;
+        let upto = self.editor.scroll().0 + height + 1;
+        if let Some(h) = self.highlighter.as_mut() {
+            h.update(self.editor.lines(), upto);
+        }
+    }
+
     /// Scrolls the editor so the cursor is in view.
     fn follow_cursor(&mut self) {
         let panes = self.panes();
         let areas = layout::editor_areas(panes.editor, self.editor.lines().len());
         self.editor
             .scroll_to_cursor(areas.text.height as usize, areas.text.width as usize);
+        self.highlight_visible();
     }
 
     fn clamp_editor_scroll(&mut self) {
@@ -1276,6 +1285,7 @@ impl App {
         // A shrunk window must still show the cursor.
         self.editor
             .scroll_to_cursor(areas.text.height as usize, areas.text.width as usize);
+        self.highlight_visible();
     }
 }
 

@@ -89,9 +89,11 @@ impl Highlighter {
         &self.set.syntaxes()[0]
     }
 
-    /// Brings the cache up to date with `lines`, re-parsing only from the first changed
-    /// line until the parse state agrees with the old results again.
-    pub fn update(&mut self, lines: &[String]) -> &[(String, ParseState, LineStyles)] {
+    /// Brings the cache up to date with the first `upto` of `lines` (what is on screen and
+    /// above it: a 30,000-line file is not highlighted before its first frame), re-parsing
+    /// only from the first changed line until the parse state agrees with the old results
+    /// again.
+    pub fn update(&mut self, lines: &[String], upto: usize) -> &[(String, ParseState, LineStyles)] {
         let same = self
             .cache
             .iter()
@@ -100,9 +102,10 @@ impl Highlighter {
             .count();
         let shift = self.cache.len() as isize - lines.len() as isize;
         let mut fresh: Vec<(String, ParseState, LineStyles)> = Vec::new();
-        let mut resume = self.cache.len();
+        let mut resume = None;
         let mut j = same;
-        while j < lines.len() {
+        let limit = upto.min(lines.len());
+        while j < limit {
             let state = fresh
                 .last()
                 .map(|c| c.1.clone())
@@ -114,7 +117,7 @@ impl Highlighter {
             if j > same && o > 0 && (o as usize) < self.cache.len() {
                 let o = o as usize;
                 if self.cache[o].0 == lines[j] && self.cache[o - 1].1 == state {
-                    resume = o;
+                    resume = Some(o);
                     break;
                 }
             }
@@ -133,12 +136,18 @@ impl Highlighter {
             fresh.push((lines[j].clone(), after, styles));
             j += 1;
         }
-        if j >= lines.len() {
-            resume = self.cache.len();
+        match resume {
+            Some(o) => {
+                let end = o.max(same).min(self.cache.len());
+                self.cache.splice(same..end, fresh);
+                self.cache.truncate(lines.len());
+            }
+            None => {
+                // What lay past the edit is unknown until it is on screen.
+                self.cache.truncate(same);
+                self.cache.extend(fresh);
+            }
         }
-        let end = resume.max(same).min(self.cache.len());
-        self.cache.splice(same..end, fresh);
-        self.cache.truncate(lines.len());
         &self.cache
     }
 
@@ -196,14 +205,14 @@ mod tests {
             "FROM python:3.11 AS builder\nRUN apt-get update\n  && apt-get install -y gcc\n# TODO 2: x\ncmd [\"gunicorn\"]\n",
         );
         let mut incremental = Highlighter::new(true).unwrap();
-        incremental.update(&before);
+        incremental.update(&before, usize::MAX);
         let got: Vec<LineStyles> = incremental
-            .update(&after)
+            .update(&after, usize::MAX)
             .iter()
             .map(|c| c.2.clone())
             .collect();
         let mut fresh = Highlighter::new(true).unwrap();
-        let want: Vec<LineStyles> = fresh.update(&after).iter().map(|c| c.2.clone()).collect();
+        let want: Vec<LineStyles> = fresh.update(&after, usize::MAX).iter().map(|c| c.2.clone()).collect();
         assert_eq!(got, want);
         // Keywords are styled in any case; the TODO comment stands out.
         let keyword = |l: &LineStyles| l.iter().find(|(s, _, _)| *s == 0).map(|r| r.2);
