@@ -50,11 +50,17 @@ fn benches(c: &mut Criterion) {
     keystroke(c, "keystroke 5000 lines", &large_dockerfile(5000));
     let huge = huge_word_dockerfile(600_000);
     keystroke(c, "keystroke 600 KB image name", &huge);
-    c.bench_function("start-up to first frame", |b| b.iter(|| first_frame(&starter)));
-    c.bench_function("first frame 600 KB image name", |b| b.iter(|| first_frame(&huge)));
+    c.bench_function("start-up to first frame", |b| {
+        b.iter(|| first_frame(&starter))
+    });
+    c.bench_function("first frame 600 KB image name", |b| {
+        b.iter(|| first_frame(&huge))
+    });
     let mib = large_dockerfile(32_100);
     assert!(mib.len() >= 1 << 20, "{} bytes", mib.len());
-    c.bench_function("first frame 1 MiB of lines", |b| b.iter(|| first_frame(&mib)));
+    c.bench_function("first frame 1 MiB of lines", |b| {
+        b.iter(|| first_frame(&mib))
+    });
 }
 
 criterion_group! {

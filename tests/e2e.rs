@@ -202,7 +202,11 @@ fn wait_for_file(path: &Path, ok: impl Fn(&str) -> bool) -> String {
         if ok(&text) {
             return text;
         }
-        assert!(Instant::now() < deadline, "{} never matched:\n{text}", path.display());
+        assert!(
+            Instant::now() < deadline,
+            "{} never matched:\n{text}",
+            path.display()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -215,7 +219,11 @@ fn an_edit_made_elsewhere_is_loaded_and_never_overwritten() {
     s.wait_for("0/7 TODOs");
     // Another editor saves the file while the tutorial has no edits of its own: loaded
     // and graded.
-    std::fs::write(&file, "FROM python:3.11-slim AS builder\nFROM python:3.11-slim\n").unwrap();
+    std::fs::write(
+        &file,
+        "FROM python:3.11-slim AS builder\nFROM python:3.11-slim\n",
+    )
+    .unwrap();
     s.wait_for("Reloaded");
     s.wait_for("✓ TODO 1/7");
     // Now both sides change: the tutorial asks, and the other editor's text stays put.
@@ -292,7 +300,12 @@ fn a_symlinked_file_is_saved_through_the_link() {
     s.wait_for("# via the link");
     s.send(CTRL_Q);
     s.wait_exit();
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert_eq!(
         std::fs::read_to_string(&real).unwrap(),
         "# via the link\nFROM python:3.11\n"

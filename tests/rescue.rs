@@ -13,11 +13,7 @@ static RESCUE_EXISTED_AT_RESTORE: AtomicBool = AtomicBool::new(false);
 static WATCH: Mutex<Option<PathBuf>> = Mutex::new(None);
 
 fn restore() {
-    let rescued = WATCH
-        .lock()
-        .unwrap()
-        .as_ref()
-        .is_some_and(|p| p.exists());
+    let rescued = WATCH.lock().unwrap().as_ref().is_some_and(|p| p.exists());
     RESCUE_EXISTED_AT_RESTORE.store(rescued, Ordering::SeqCst);
     RESTORED.store(true, Ordering::SeqCst);
 }

@@ -212,7 +212,11 @@ mod tests {
             .map(|c| c.2.clone())
             .collect();
         let mut fresh = Highlighter::new(true).unwrap();
-        let want: Vec<LineStyles> = fresh.update(&after, usize::MAX).iter().map(|c| c.2.clone()).collect();
+        let want: Vec<LineStyles> = fresh
+            .update(&after, usize::MAX)
+            .iter()
+            .map(|c| c.2.clone())
+            .collect();
         assert_eq!(got, want);
         // Keywords are styled in any case; the TODO comment stands out.
         let keyword = |l: &LineStyles| l.iter().find(|(s, _, _)| *s == 0).map(|r| r.2);
