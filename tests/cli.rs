@@ -36,7 +36,7 @@ fn the_starter_fails_every_todo() {
     assert!(out.contains("0/7 TODOs pass"));
     assert_eq!(out.matches('✗').count(), 7);
     assert!(
-        out.contains("SC701 line 43: CMD python app.py is in shell form"),
+        out.contains("SC701 line 57: the command is in shell form"),
         "{out}"
     );
 }
@@ -56,7 +56,7 @@ fn json_follows_the_contract() {
     let rule = &todos[0]["rules"][0];
     assert_eq!(rule["id"], "SC101");
     assert_eq!(rule["passed"], false);
-    assert_eq!(rule["line"], 10);
+    assert_eq!(rule["line"], 14);
     assert!(rule["message"].as_str().unwrap().contains("only one stage"));
     assert!(v["diagnostics"].as_array().unwrap().is_empty());
 }

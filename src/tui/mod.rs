@@ -154,22 +154,29 @@ fn event_loop(
         }
         redraw = false;
         if event::poll(wait)? {
-            // Drain what is queued (a paste, fast typing) before drawing again.
+            // Drain what is queued (a paste, fast typing) before acting on it, so that the
+            // escape-tail filter sees one terminal write at the times it arrived.
+            let mut queued = Vec::new();
             loop {
                 let now = Instant::now();
                 match event::read()? {
-                    Event::Key(k) => {
-                        for k in keys.feed(k, now) {
-                            app.apply_key(k);
-                        }
-                    }
+                    Event::Key(k) => queued.extend(keys.feed(k, now).into_iter().map(Event::Key)),
+                    other => queued.push(other),
+                }
+                if queued.len() > 4096 || !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+            for e in queued {
+                match e {
+                    Event::Key(k) => app.apply_key(k),
                     Event::Mouse(m) => app.handle_mouse(m),
                     Event::Paste(s) => app.paste(&s),
                     Event::Resize(w, h) => app.resize(w, h),
                     Event::FocusGained | Event::FocusLost => {}
                 }
                 redraw = true;
-                if app.should_quit() || !event::poll(Duration::ZERO)? {
+                if app.should_quit() {
                     break;
                 }
             }

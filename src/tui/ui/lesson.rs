@@ -64,6 +64,8 @@ pub fn document(app: &App, area: Rect) -> Document {
         "Checklist",
         Style::default().add_modifier(Modifier::UNDERLINED),
     ));
+    // A reason shared by several checks (no CMD yet) is said under the first one only.
+    let mut said: Vec<(&str, Option<usize>)> = Vec::new();
     for r in &verdict.rules {
         let (m, st) = match r.status {
             Status::Pass => (theme.ok(), theme.fg(Color::Green)),
@@ -84,8 +86,15 @@ pub fn document(app: &App, area: Rect) -> Document {
                 Span::raw(piece),
             ]));
         }
-        if !r.passed || r.status == Status::Warn {
-            push(&mut sticky, &r.message, st, 4, width);
+        let repeated = said.contains(&(r.message.as_str(), r.line));
+        if (!r.passed || r.status == Status::Warn) && !repeated {
+            said.push((r.message.as_str(), r.line));
+            // What failing it does, where the rule says.
+            let message = match r.consequence.filter(|_| !r.passed) {
+                Some(c) => format!("{} ({})", r.message, c.phrase()),
+                None => r.message.clone(),
+            };
+            push(&mut sticky, &message, st, 4, width);
         }
         if let Some(l) = r.line.filter(|_| !r.passed) {
             rule_rows.extend((start..sticky.len()).map(|row| (row, l)));
