@@ -158,3 +158,17 @@ mod tests {
         assert_eq!(check("a } b")[0].offset, 2);
     }
 }
+
+#[cfg(test)]
+mod docs {
+    #[test]
+    fn the_pack_guide_lists_every_placeholder() {
+        let guide = include_str!("../lessons/README.md");
+        for (name, what) in super::PLACEHOLDERS {
+            assert!(
+                guide.contains(&format!("| `{{{name}}}` | {what} |")),
+                "lessons/README.md lacks {{{name}}}"
+            );
+        }
+    }
+}

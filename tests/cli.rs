@@ -209,3 +209,22 @@ fn a_broken_line_is_reported_as_an_error_with_its_place() {
     );
     assert!(out.contains("✓ TODO 1"), "the rest is still graded:\n{out}");
 }
+
+/// The tutorial calls every reference solution complete; `analyze` agrees (each has a
+/// HEALTHCHECK, as pack.yaml says).
+#[test]
+fn analyze_scores_every_reference_solution_seven_of_seven() {
+    for s in [
+        "solutions/venv.Dockerfile",
+        "solutions/user.Dockerfile",
+        "solutions/prefix.Dockerfile",
+    ] {
+        let o = stagecraft(&["analyze", s, "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(
+            (v["score"].as_u64(), v["total"].as_u64()),
+            (Some(7), Some(7)),
+            "{s}"
+        );
+    }
+}
