@@ -224,9 +224,9 @@ impl App {
     pub fn diagram(&self) -> &Diagram {
         &self.diagram
     }
-    /// Highlight runs per line, when highlighting is on.
-    pub fn styles(&self) -> Option<&[(String, syntect::parsing::ParseState, LineStyles)]> {
-        self.highlighter.as_ref().map(|h| h.cache())
+    /// The highlight runs of line `row`, once it has been highlighted.
+    pub fn line_styles(&self, row: usize) -> Option<&LineStyles> {
+        self.highlighter.as_ref()?.cache().get(row).map(|c| &c.2)
     }
     pub fn lesson_index(&self) -> usize {
         self.lesson
@@ -739,11 +739,10 @@ impl App {
         let contexts = self.key_contexts();
         match keys::lookup(&key, &contexts) {
             Some((action, select)) => {
-                if !matches!(action, keys::Action::Move(_)) {
-                    // App keys read the verdicts (F7, F2, the summary): they must be current.
-                    if !is_edit(action) {
-                        self.refresh();
-                    }
+                // App keys read the verdicts (F7, F2, the summary): they must be current.
+                // Editing keys leave grading to the end of the burst.
+                if !is_editing(action) {
+                    self.refresh();
                 }
                 self.perform(action, select, now);
             }
@@ -859,7 +858,10 @@ impl App {
             Action::Dismiss => {
                 if self.summary_shown() {
                     self.summary = false;
-                    self.analysis_all_pass_ack();
+                    // The "all pass" message goes with the summary it announced.
+                    if self.notice.as_ref().is_some_and(|n| n.tone == Tone::Good) {
+                        self.notice = None;
+                    }
                 } else if self.editor.selection().is_some() {
                     self.editor.clear_selection();
                 } else {
@@ -1007,12 +1009,6 @@ impl App {
                 self.conflict = None;
                 self.quit = true;
             }
-        }
-    }
-
-    fn analysis_all_pass_ack(&mut self) {
-        if self.notice.as_ref().is_some_and(|n| n.tone == Tone::Good) {
-            self.notice = None;
         }
     }
 
@@ -1289,10 +1285,11 @@ impl App {
     }
 }
 
-fn is_edit(action: Action) -> bool {
+fn is_editing(action: Action) -> bool {
     matches!(
         action,
-        Action::Undo
+        Action::Move(_)
+            | Action::Undo
             | Action::Redo
             | Action::Copy
             | Action::Cut

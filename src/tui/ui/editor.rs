@@ -27,7 +27,6 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         .map(|d| d.line)
         .collect();
     let todo_line = app.todo_line();
-    let styles = app.styles();
     let selection = editor.selection();
     let cursor = editor.cursor();
     let number_style = Style::default().add_modifier(Modifier::DIM);
@@ -71,7 +70,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
                 number_style,
             );
         }
-        let runs = styles.and_then(|s| s.get(row)).map(|c| &c.2);
+        let runs = app.line_styles(row);
         let mut run = 0;
         let mut x_col = 0usize;
         let right = left + text.width as usize;

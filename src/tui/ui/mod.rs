@@ -16,8 +16,6 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 use super::app::App;
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
 
-pub use layout::{MIN_HEIGHT as MIN_ROWS, MIN_WIDTH as MIN_COLUMNS};
-
 pub struct Theme {
     pub color: bool,
     pub ascii: bool,
