@@ -35,14 +35,18 @@ fn push(lines: &mut Vec<Line<'static>>, text: &str, style: Style, indent: usize,
     }
 }
 
-pub fn document(app: &App, area: Rect) -> Document {
-    let theme = Theme::of(app);
-    let width = area.width.max(1) as usize;
-    let lesson = app.current();
+/// The checklist: syntax errors, then each check with its line. `messages` says which
+/// checks' messages are shown under them (by index); the rows that point at a line come
+/// with it.
+fn checklist(
+    app: &App,
+    theme: &Theme,
+    width: usize,
+    messages: impl Fn(usize) -> bool,
+) -> (Vec<Line<'static>>, Vec<(usize, usize)>) {
     let verdict = app.verdict();
     let mut sticky: Vec<Line<'static>> = Vec::new();
     let mut rule_rows = Vec::new();
-
     // Syntax errors come first: nothing else is trustworthy until they are fixed.
     for d in app
         .analysis()
@@ -66,7 +70,7 @@ pub fn document(app: &App, area: Rect) -> Document {
     ));
     // A reason shared by several checks (no CMD yet) is said under the first one only.
     let mut said: Vec<(&str, Option<usize>)> = Vec::new();
-    for r in &verdict.rules {
+    for (i, r) in verdict.rules.iter().enumerate() {
         let (m, st) = match r.status {
             Status::Pass => (theme.ok(), theme.fg(Color::Green)),
             Status::Warn => ("!", theme.fg(Color::Yellow)),
@@ -87,14 +91,9 @@ pub fn document(app: &App, area: Rect) -> Document {
             ]));
         }
         let repeated = said.contains(&(r.message.as_str(), r.line));
-        if (!r.passed || r.status == Status::Warn) && !repeated {
+        if (!r.passed || r.status == Status::Warn) && !repeated && messages(i) {
             said.push((r.message.as_str(), r.line));
-            // What failing it does, where the rule says.
-            let message = match r.consequence.filter(|_| !r.passed) {
-                Some(c) => format!("{} ({})", r.message, c.phrase()),
-                None => r.message.clone(),
-            };
-            push(&mut sticky, &message, st, 4, width);
+            push(&mut sticky, &rule_message(r), st, 4, width);
         }
         if let Some(l) = r.line.filter(|_| !r.passed) {
             rule_rows.extend((start..sticky.len()).map(|row| (row, l)));
@@ -115,8 +114,36 @@ pub fn document(app: &App, area: Rect) -> Document {
             width,
         );
     }
-    // The checklist keeps at most two thirds of the pane; the rest is cut, with a note.
+    (sticky, rule_rows)
+}
+
+/// A check's message, with what failing it does where the rule says.
+fn rule_message(r: &crate::grade::RuleVerdict) -> String {
+    match r.consequence.filter(|_| !r.passed) {
+        Some(c) => format!("{} ({})", r.message, c.phrase()),
+        None => r.message.clone(),
+    }
+}
+
+pub fn document(app: &App, area: Rect) -> Document {
+    let theme = Theme::of(app);
+    let width = area.width.max(1) as usize;
+    let lesson = app.current();
+    let verdict = app.verdict();
+    // The checklist keeps at most two thirds of the pane. When every message does not fit,
+    // only the first failing check's stays there (or none), and the messages lead the
+    // text below.
     let cap = (area.height as usize * 2 / 3).max(3);
+    let (mut sticky, mut rule_rows) = checklist(app, &theme, width, |_| true);
+    let mut compact = false;
+    if sticky.len() > cap {
+        let first = verdict.rules.iter().position(|r| !r.passed);
+        (sticky, rule_rows) = checklist(app, &theme, width, |i| Some(i) == first);
+        compact = true;
+    }
+    if sticky.len() > cap {
+        (sticky, rule_rows) = checklist(app, &theme, width, |_| false);
+    }
     if sticky.len() > cap {
         sticky.truncate(cap - 1);
         sticky.push(Line::styled(
@@ -134,6 +161,24 @@ pub fn document(app: &App, area: Rect) -> Document {
         0,
         width,
     );
+    if compact {
+        let mut said: Vec<(&str, Option<usize>)> = Vec::new();
+        for r in verdict.rules.iter().filter(|r| !r.passed) {
+            if said.contains(&(r.message.as_str(), r.line)) {
+                continue;
+            }
+            said.push((r.message.as_str(), r.line));
+            body.push(Line::raw(""));
+            let at = r.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            push(
+                &mut body,
+                &format!("{} {}{at}: {}", theme.bad(), r.title, rule_message(r)),
+                theme.fg(Color::Red),
+                0,
+                width,
+            );
+        }
+    }
     let first_failing = verdict.rules.iter().find(|r| !r.passed);
     if let Some(rule) = first_failing.and_then(|r| rules::by_id(&r.id)) {
         body.push(Line::raw(""));
