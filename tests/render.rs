@@ -661,3 +661,35 @@ fn a_file_changed_elsewhere_is_reloaded_or_asked_about() {
         "# here FROM b\n"
     );
 }
+
+#[test]
+fn quitting_when_saving_fails_keeps_a_rescue_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let lab = dir.path().join("lab");
+    std::fs::create_dir(&lab).unwrap();
+    let file = lab.join("Dockerfile");
+    std::fs::write(&file, "FROM a\n").unwrap();
+    let ws = Workspace {
+        dockerfile: file.clone(),
+        progress_file: dir.path().join("data/progress.json"),
+    };
+    let mut a = App::new(
+        Pack::embedded().unwrap(),
+        "FROM a\n",
+        Progress::default(),
+        Some(ws),
+        false,
+        true,
+    );
+    type_text(&mut a, "# keep me ");
+    std::fs::remove_dir_all(&lab).unwrap();
+    ctrl(&mut a, 'q');
+    assert_eq!(a.overlay(), Overlay::QuitUnsaved);
+    key(&mut a, KeyCode::Char('r'));
+    assert!(a.should_quit());
+    // The lab folder is gone, so the copy went to the data folder, and the learner is told.
+    let note = a.farewell().unwrap().to_string();
+    let path = note.rsplit(" is in ").next().unwrap();
+    assert!(path.contains("data/rescue/"), "{note}");
+    assert_eq!(std::fs::read_to_string(path).unwrap(), "# keep me FROM a\n");
+}

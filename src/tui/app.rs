@@ -132,6 +132,8 @@ pub struct App {
     ascii: bool,
     color: bool,
     quit: bool,
+    /// Said on the terminal after the tutorial closes (where a rescue copy went).
+    farewell: Option<String>,
     session_start: Instant,
     seconds_before: u64,
 }
@@ -196,6 +198,7 @@ impl App {
             ascii,
             color,
             quit: false,
+            farewell: None,
             session_start: Instant::now(),
         };
         app.record_passes(None);
@@ -286,6 +289,10 @@ impl App {
     }
     pub fn should_quit(&self) -> bool {
         self.quit
+    }
+    /// What to tell the learner once the terminal is back.
+    pub fn farewell(&self) -> Option<&str> {
+        self.farewell.as_deref()
     }
     pub fn size(&self) -> (u16, u16) {
         self.size
@@ -994,7 +1001,10 @@ impl App {
             Action::KeepMine => self.resolve_conflict(false),
             Action::RescueAndQuit => match self.rescue() {
                 Some(Err(e)) => self.set_notice(format!("{e}; not quitting"), Tone::Bad),
-                _ => {
+                kept => {
+                    self.farewell = kept
+                        .and_then(Result::ok)
+                        .map(|p| format!("your unsaved text is in {}", p.display()));
                     let _ = self
                         .workspace
                         .as_ref()

@@ -94,6 +94,9 @@ pub fn run(pack: Pack, file: Option<&Path>, ascii: bool) -> Result<(), String> {
         app.save()
     };
     restore_terminal();
+    if let Some(note) = app.farewell() {
+        eprintln!("stagecraft: {note}");
+    }
     result.map_err(|e| e.to_string())?;
     if let Err(e) = saved {
         // Closing the window or a signal: the text goes to a rescue copy rather than away.
