@@ -131,3 +131,12 @@ pub fn unicode_comments(n: usize) -> String {
     }
     t
 }
+
+/// The adversarial case of issue 11: a Dockerfile whose runtime image name is one word of
+/// about `bytes` bytes, so every message that names it carries the whole word.
+pub fn huge_word_dockerfile(bytes: usize) -> String {
+    format!(
+        "FROM python:3.11-slim AS builder\nRUN pip install --no-cache-dir -r requirements.txt\nFROM {}\nCMD [\"gunicorn\", \"app:app\"]\n",
+        "a".repeat(bytes)
+    )
+}

@@ -275,7 +275,8 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let options = textwrap::Options::new(width.max(1))
         .break_words(true)
         .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit)
-        .word_separator(textwrap::WordSeparator::AsciiSpace);
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
     let lines: Vec<String> = textwrap::wrap(text, options)
         .into_iter()
         .map(|l| clip(&l, width))
