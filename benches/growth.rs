@@ -35,9 +35,15 @@ fn time(text: &str, pack: &Pack) -> Duration {
 fn main() {
     let pack = Pack::embedded().expect("embedded pack");
     // `cargo bench --bench growth -- NAME` runs the shapes whose name contains NAME.
-    let filter = std::env::args().skip(1).find(|a| !a.starts_with('-')).unwrap_or_default();
+    let filter = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .unwrap_or_default();
     let mut worst: f64 = 0.0;
-    println!("{:<36} {:>9} {:>10} {:>10}  exponent", "shape", "bytes@8n", "time@n", "time@8n");
+    println!(
+        "{:<36} {:>9} {:>10} {:>10}  exponent",
+        "shape", "bytes@8n", "time@n", "time@8n"
+    );
     for (name, make) in SHAPES.iter().filter(|(n, _)| n.contains(filter.as_str())) {
         // n chosen so that 8n is about 1 MiB of text.
         let unit = make(1000).len().max(1);
@@ -51,7 +57,11 @@ fn main() {
         let xs: Vec<f64> = sizes.iter().map(|&k| (k as f64).ln()).collect();
         let ys: Vec<f64> = times.iter().map(|t| t.max(1e-9).ln()).collect();
         let (mx, my) = (xs.iter().sum::<f64>() / 4.0, ys.iter().sum::<f64>() / 4.0);
-        let slope = xs.iter().zip(&ys).map(|(x, y)| (x - mx) * (y - my)).sum::<f64>()
+        let slope = xs
+            .iter()
+            .zip(&ys)
+            .map(|(x, y)| (x - mx) * (y - my))
+            .sum::<f64>()
             / xs.iter().map(|x| (x - mx).powi(2)).sum::<f64>();
         worst = worst.max(slope);
         println!(

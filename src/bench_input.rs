@@ -26,7 +26,10 @@ pub fn large_dockerfile(lines: usize) -> String {
 
 /// Adversarial shapes for the growth benchmark: each makes a Dockerfile of about `n` units
 /// of one pattern that once cost more than linear time or memory.
-pub const SHAPES: &[(&str, fn(usize) -> String)] = &[
+/// A named generator of Dockerfile text of size n.
+pub type Shape = (&'static str, fn(usize) -> String);
+
+pub const SHAPES: &[Shape] = &[
     ("chained stages inheriting installs", chained_stages),
     ("global ARGs x FROMs", args_times_froms),
     ("FROM a AS b repeated", aliases),
@@ -79,7 +82,9 @@ pub fn env_times_children(n: usize) -> String {
         t.push_str(&format!("ENV K{i}=v{i}\n"));
     }
     for i in 0..n {
-        t.push_str(&format!("FROM base AS c{i}\nENV C{i}=1\nRUN pip install x\n"));
+        t.push_str(&format!(
+            "FROM base AS c{i}\nENV C{i}=1\nRUN pip install x\n"
+        ));
     }
     t
 }
@@ -110,7 +115,9 @@ pub fn copies_from_deep_stage(n: usize) -> String {
 pub fn long_run(n: usize) -> String {
     let mut t = String::from("FROM python:3.11\nRUN true");
     for i in 0..n {
-        t.push_str(&format!(" \\\n && apt-get install -y p{i} && pip install \"q{i}\" $(x{i})"));
+        t.push_str(&format!(
+            " \\\n && apt-get install -y p{i} && pip install \"q{i}\" $(x{i})"
+        ));
     }
     t.push('\n');
     t
@@ -127,7 +134,9 @@ pub fn broken_lines(n: usize) -> String {
 pub fn unicode_comments(n: usize) -> String {
     let mut t = String::from("FROM python:3.11-slim AS 構築\n");
     for i in 0..n {
-        t.push_str(&format!("# コメント {i} café Київ\nRUN echo \"🐳 {i}\" # 注意\n"));
+        t.push_str(&format!(
+            "# コメント {i} café Київ\nRUN echo \"🐳 {i}\" # 注意\n"
+        ));
     }
     t
 }

@@ -42,7 +42,11 @@ pub fn delivery(facts: &Facts) -> Option<Delivery<'_>> {
     if build.index == fin.index {
         return None;
     }
-    for copy in fin.copies.iter().filter(|c| c.from_stage() == Some(build.index)) {
+    for copy in fin
+        .copies
+        .iter()
+        .filter(|c| c.from_stage() == Some(build.index))
+    {
         for source in &copy.sources {
             let Some((stage, index)) = build.state.install_under(source) else {
                 continue;
@@ -80,7 +84,10 @@ pub fn find_build_stage(facts: &Facts) -> Option<usize> {
             continue;
         };
         let source = &stages[i];
-        if c.sources.iter().any(|s| source.state.install_under(s).is_some()) {
+        if c.sources
+            .iter()
+            .any(|s| source.state.install_under(s).is_some())
+        {
             return Some(i);
         }
         first_source.get_or_insert(i);
@@ -91,6 +98,10 @@ pub fn find_build_stage(facts: &Facts) -> Option<usize> {
     with_installs
         .or(first_source)
         .or(fin.parent)
-        .or_else(|| stages[..last].iter().position(|s| !s.pip_installs.is_empty()))
+        .or_else(|| {
+            stages[..last]
+                .iter()
+                .position(|s| !s.pip_installs.is_empty())
+        })
         .or(Some(0))
 }

@@ -420,10 +420,7 @@ fn add_instruction(
         }
         Kind::User(u) => {
             let user = stage.state.expand(u);
-            Arc::make_mut(&mut stage.state).user = Some(At {
-                value: user,
-                line,
-            })
+            Arc::make_mut(&mut stage.state).user = Some(At { value: user, line })
         }
         Kind::Expose(ports) => stage.expose.extend(ports.iter().map(|p| At {
             value: p.clone(),
@@ -604,11 +601,11 @@ fn add_copy(
                     .map(|r| format!("{}{r}", dest_abs.trim_end_matches('/')))
             }
         };
-        if let Some(src) = source_stage {
-            if landed("/etc/passwd").as_deref() == Some("/etc/passwd") {
-                Arc::make_mut(&mut stage.state).replace_accounts(&src.state);
-                stage.accounts_replaced = Some(line);
-            }
+        if let Some(src) = source_stage
+            && landed("/etc/passwd").as_deref() == Some("/etc/passwd")
+        {
+            Arc::make_mut(&mut stage.state).replace_accounts(&src.state);
+            stage.accounts_replaced = Some(line);
         }
     }
     Arc::make_mut(&mut stage.state).mark_holding(&dest_abs);

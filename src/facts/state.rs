@@ -229,9 +229,7 @@ impl State {
 
     /// The install whose directory is `path` or inside it: (stage, index).
     pub fn install_under(&self, path: &str) -> Option<(usize, usize)> {
-        self.installs_under
-            .get(path.trim_end_matches('/'))
-            .copied()
+        self.installs_under.get(path.trim_end_matches('/')).copied()
     }
 
     /// Records a COPY from the build context of `names` into `dest`.

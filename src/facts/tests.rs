@@ -26,7 +26,10 @@ fn stages_names_parents_and_resolved_bases() {
     // Inherited environment, not copied into the child's own list.
     assert_eq!(f.stages[2].env_value("A"), Some("1"));
     assert!(f.stages[2].env.is_empty());
-    assert_eq!(f.lineage(2).map(|s| s.index).collect::<Vec<_>>(), vec![2, 0]);
+    assert_eq!(
+        f.lineage(2).map(|s| s.index).collect::<Vec<_>>(),
+        vec![2, 0]
+    );
 }
 
 #[test]
@@ -73,8 +76,13 @@ fn a_venv_passed_by_is_noticed() {
     let pip = &f.stages[0].pip_installs[0];
     assert_eq!(pip.target, PipTarget::System);
     assert_eq!(pip.missed_venv.as_deref(), Some("/venv"));
-    let f = facts("FROM python:3.11\nRUN python -m venv /venv && . /venv/bin/activate && pip install -r r.txt\n");
-    assert_eq!(f.stages[0].pip_installs[0].target, PipTarget::Venv("/venv".into()));
+    let f = facts(
+        "FROM python:3.11\nRUN python -m venv /venv && . /venv/bin/activate && pip install -r r.txt\n",
+    );
+    assert_eq!(
+        f.stages[0].pip_installs[0].target,
+        PipTarget::Venv("/venv".into())
+    );
 }
 
 #[test]
@@ -147,7 +155,8 @@ fn the_container_command() {
     assert_eq!(c.binds[0].address, "0.0.0.0:5000");
     assert!(c.binds[0].all_interfaces_on(5000));
 
-    let f = facts("FROM python:3.11-slim\nCMD cd /app && exec python -m flask run --host=0.0.0.0\n");
+    let f =
+        facts("FROM python:3.11-slim\nCMD cd /app && exec python -m flask run --host=0.0.0.0\n");
     let c = f.stages[0].command.as_ref().unwrap();
     assert_eq!(c.form, Form::Shell);
     assert_eq!(c.program, "flask");
@@ -160,15 +169,21 @@ fn the_container_command() {
     assert_eq!(c.app, Some(AppRef::File("main.py".into())));
     assert!(c.binds.is_empty());
 
-    let f = facts("FROM python:3.11-slim\nCMD [\"gunicorn\", \"--bind 0.0.0.0:5000\", \"app:app\"]\n");
+    let f =
+        facts("FROM python:3.11-slim\nCMD [\"gunicorn\", \"--bind 0.0.0.0:5000\", \"app:app\"]\n");
     let c = f.stages[0].command.as_ref().unwrap();
     assert_eq!(c.glued.as_deref(), Some("--bind 0.0.0.0:5000"));
 }
 
 #[test]
 fn entrypoint_in_a_stage_resets_its_cmd() {
-    let f = facts("FROM python:3.11-slim AS a\nCMD [\"x\"]\nENTRYPOINT [\"gunicorn\"]\nFROM a\nCMD [\"app:app\"]\n");
-    assert_eq!(f.stages[0].command.as_ref().unwrap().words, vec!["gunicorn"]);
+    let f = facts(
+        "FROM python:3.11-slim AS a\nCMD [\"x\"]\nENTRYPOINT [\"gunicorn\"]\nFROM a\nCMD [\"app:app\"]\n",
+    );
+    assert_eq!(
+        f.stages[0].command.as_ref().unwrap().words,
+        vec!["gunicorn"]
+    );
     assert_eq!(
         f.stages[1].command.as_ref().unwrap().words,
         vec!["gunicorn", "app:app"]
@@ -203,11 +218,13 @@ fn chained_stages_share_their_parents_state() {
     // Each stage inherits a growing install list and environment: shared, not copied.
     let mut text = String::from("FROM python:3.11-slim AS s0\n");
     for i in 1..1500 {
-        text.push_str(&format!("FROM s{} AS s{i}\nRUN pip install p{i}\nENV E{i}=v\n", i - 1));
+        text.push_str(&format!(
+            "FROM s{} AS s{i}\nRUN pip install p{i}\nENV E{i}=v\n",
+            i - 1
+        ));
     }
     let f = facts(&text);
     assert_eq!(f.stages.len(), 1500);
     assert_eq!(f.stages[1499].env_value("E1"), Some("v"));
     assert_eq!(f.installs_of(1499).count(), 1499);
 }
-

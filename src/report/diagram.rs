@@ -93,7 +93,12 @@ impl Diagram {
             return (self.clone(), 0);
         }
         let keep = |i: usize| i < max / 2 || i >= n - (max - max / 2);
-        let boxes = self.boxes.iter().filter(|b| keep(b.index)).cloned().collect();
+        let boxes = self
+            .boxes
+            .iter()
+            .filter(|b| keep(b.index))
+            .cloned()
+            .collect();
         let edges = self
             .edges
             .iter()
@@ -333,11 +338,7 @@ mod tests {
         let d = diagram(include_str!("../../solutions/venv.Dockerfile"));
         for width in [8, 12, 20, 30, 44, 80, 200] {
             for line in render(&d, width, false) {
-                assert!(
-                    line.text.width() <= width,
-                    "{width}: {:?}",
-                    line.text
-                );
+                assert!(line.text.width() <= width, "{width}: {:?}", line.text);
             }
         }
         let wide = render(&d, 200, true);
