@@ -5,6 +5,7 @@
 
 #[doc(hidden)]
 pub mod bench_input;
+pub mod class;
 pub mod cli;
 pub mod facts;
 pub mod grade;

@@ -23,8 +23,12 @@ struct Cli {
     pack: Option<PathBuf>,
     /// Work on this Dockerfile (created from the starter if missing) instead of the copy
     /// kept in the data folder.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "student")]
     file: Option<PathBuf>,
+    /// Work in this student's own folder of a shared data folder
+    /// (`STAGECRAFT_DATA_DIR/students/NAME/`), for a class.
+    #[arg(long, value_name = "NAME", env = "STAGECRAFT_STUDENT")]
+    student: Option<String>,
     /// Draw with ASCII only, for terminals without box-drawing glyphs.
     #[arg(long)]
     ascii: bool,
@@ -119,7 +123,12 @@ fn main() -> ExitCode {
                 Ok(p) => p,
                 Err(e) => return fail(e),
             };
-            match stagecraft::tui::run(pack, cli.file.as_deref(), cli.ascii) {
+            let place = match (&cli.file, &cli.student) {
+                (Some(f), _) => stagecraft::tui::Place::File(f),
+                (None, Some(name)) => stagecraft::tui::Place::Student(name),
+                (None, None) => stagecraft::tui::Place::Lab,
+            };
+            match stagecraft::tui::run(pack, place, cli.ascii) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(e),
             }
