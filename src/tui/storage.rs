@@ -518,6 +518,66 @@ mod tests {
     }
 
     #[test]
+    fn version_1_progress_is_read_and_written_back_as_version_2() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = Pack::embedded().unwrap();
+        let data = fs::canonicalize(dir.path()).unwrap();
+        let ws = Workspace::open(Some(&data.join("lab/Dockerfile")), &pack).unwrap();
+        let ws = Workspace {
+            progress_file: data.join("progress.json"),
+            ..ws
+        };
+        // Written by version 1: an absolute key, a shown solution as one hint too many.
+        let v1 = serde_json::json!({"version": 1, "files": {
+            data.join("lab/Dockerfile").display().to_string(): {
+                "lesson": 3, "hints_used": {"2": 4, "3": 1}, "passed": [1, 2],
+                "seconds_spent": 100, "cursor": [4, 2]}}});
+        fs::write(&ws.progress_file, v1.to_string()).unwrap();
+        let (mut p, note) = ws.load_progress();
+        assert_eq!(note, None);
+        p.fit_to(&pack);
+        assert_eq!((p.lesson, p.seconds_spent, p.cursor), (3, 100, (4, 2)));
+        let two = p.todo(2);
+        assert!(
+            two.passed && two.solution_shown && two.hints == 3,
+            "{two:?}"
+        );
+        assert_eq!(two.first_passed_at, None, "version 1 did not say when");
+        assert_eq!(p.hints_used(2), 4);
+        assert_eq!(p.todo(3).hints, 1);
+        assert!(!p.todo(3).passed);
+
+        ws.save_progress(&p).unwrap();
+        let v2: serde_json::Value =
+            serde_json::from_slice(&fs::read(&ws.progress_file).unwrap()).unwrap();
+        assert_eq!(v2["version"], 2);
+        let files = v2["files"].as_object().unwrap();
+        assert_eq!(files.len(), 1, "the absolute key is replaced: {files:?}");
+        let entry = &files["lab/Dockerfile"];
+        // Version 1's fields stay readable by an older stagecraft on another seat.
+        assert_eq!(entry["hints_used"], serde_json::json!({"2": 4, "3": 1}));
+        assert_eq!(entry["passed"], serde_json::json!([1, 2]));
+        assert_eq!(entry["todos"]["2"]["solution_shown"], true);
+        assert_eq!(ws.load_progress().0, p);
+    }
+
+    #[test]
+    fn a_student_folder_holds_the_dockerfile_and_progress() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = Pack::embedded().unwrap();
+        let folder = dir.path().join("students/Ada");
+        let ws = Workspace::for_student(&folder, &pack).unwrap();
+        assert_eq!(ws.dockerfile, folder.join("Dockerfile"));
+        assert!(folder.join("app.py").exists());
+        let mut p = Progress::default();
+        p.todo_mut(1).first_passed_at = Some(5);
+        ws.save_progress(&p).unwrap();
+        let file = read_progress(&folder.join("progress.json")).unwrap();
+        // Keyed the same on every seat, wherever the share is mounted.
+        assert_eq!(file.files.keys().collect::<Vec<_>>(), ["Dockerfile"]);
+    }
+
+    #[test]
     fn corrupt_progress_is_moved_aside() {
         let dir = tempfile::tempdir().unwrap();
         let ws = Workspace {
