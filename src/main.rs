@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use stagecraft::cli::check::CheckFormat;
 use stagecraft::cli::{self, EXIT_USAGE, Format};
 
 #[derive(Parser)]
@@ -41,8 +42,11 @@ enum Command {
         /// The Dockerfile; `-` reads standard input.
         #[arg(default_value = "Dockerfile")]
         file: PathBuf,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Grade only this TODO (exit 0 when it passes): one autograding test per TODO.
+        #[arg(long, value_name = "N")]
+        todo: Option<u32>,
     },
     /// Print the stage flow, best-practice checks, estimated sizes and build commands.
     Analyze {
@@ -91,14 +95,21 @@ fn main() -> ExitCode {
             let (out, code) = cli::validate::run(dir.as_ref().or(cli.pack.as_ref()));
             emit(out, code)
         }
-        Some(Command::Check { file, format }) => {
+        Some(Command::Check { file, format, todo }) => {
             let pack = match cli::load_pack(cli.pack.as_ref()) {
                 Ok(p) => p,
                 Err(e) => return fail(e),
             };
+            if let Some(n) = todo.filter(|n| !pack.lessons.iter().any(|l| l.todo == *n)) {
+                let known: Vec<String> = pack.lessons.iter().map(|l| l.todo.to_string()).collect();
+                return fail(format!(
+                    "--todo {n}: the pack has TODOs {}",
+                    known.join(", ")
+                ));
+            }
             match cli::read_input(&file) {
                 Ok(input) => {
-                    let (out, code) = cli::check::run(&input, &pack, format);
+                    let (out, code) = cli::check::report(&input, &pack, format, todo);
                     print!("{out}");
                     ExitCode::from(code)
                 }

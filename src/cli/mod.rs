@@ -1,6 +1,7 @@
 //! Command-line views: thin wrappers that read a file, call the engine and print.
 
 pub mod analyze;
+pub mod autograde;
 pub mod check;
 pub mod validate;
 
