@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use stagecraft::class::report::ClassFormat;
 use stagecraft::cli::check::CheckFormat;
 use stagecraft::cli::{self, EXIT_USAGE, Format};
 
@@ -60,6 +61,42 @@ enum Command {
         #[command(subcommand)]
         command: LessonsCommand,
     },
+    /// For instructors: watch a class in a shared folder, grade its submissions.
+    Class {
+        #[command(subcommand)]
+        command: ClassCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ClassCommand {
+    /// A live view of the students working in DIR (the shared STAGECRAFT_DATA_DIR, or its
+    /// students/ folder): who passes what, who is stuck.
+    Watch {
+        dir: PathBuf,
+        /// Flag a student with no new ✓ for this many minutes.
+        #[arg(long, value_name = "MIN", default_value_t = 10)]
+        stuck_after: u64,
+        /// Read the folder every this many seconds.
+        #[arg(long, value_name = "SECS", default_value_t = 3)]
+        poll: u64,
+        /// Draw with ASCII only.
+        #[arg(long)]
+        ascii: bool,
+    },
+    /// Grade every submission: DIR/<name>/Dockerfile, DIR/<name>.Dockerfile, or the files named.
+    Grade {
+        #[arg(required = true, value_name = "DIR|FILES")]
+        inputs: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ClassFormat::Text)]
+        format: ClassFormat,
+        /// Write the report to this file (atomically) instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Threads to grade on (default: one per core).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -89,6 +126,44 @@ fn fail(message: String) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Some(Command::Class {
+            command:
+                ClassCommand::Watch {
+                    dir,
+                    stuck_after,
+                    poll,
+                    ascii,
+                },
+        }) => {
+            let pack = match cli::load_pack(cli.pack.as_ref()) {
+                Ok(p) => p,
+                Err(e) => return fail(e),
+            };
+            let stuck = std::time::Duration::from_secs(stuck_after.saturating_mul(60));
+            let poll = std::time::Duration::from_secs(poll.max(1));
+            match stagecraft::class::watch::run(&dir, pack, stuck, poll, ascii || cli.ascii) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e),
+            }
+        }
+        Some(Command::Class {
+            command:
+                ClassCommand::Grade {
+                    inputs,
+                    format,
+                    output,
+                    jobs,
+                },
+        }) => {
+            let pack = match cli::load_pack(cli.pack.as_ref()) {
+                Ok(p) => p,
+                Err(e) => return fail(e),
+            };
+            match cli::class::grade(&inputs, &pack, format, output.as_deref(), jobs) {
+                Ok(out) => emit(out, cli::EXIT_OK),
+                Err(e) => fail(e),
+            }
+        }
         Some(Command::Lessons {
             command: LessonsCommand::Validate { dir },
         }) => {

@@ -3,6 +3,7 @@
 pub mod analyze;
 pub mod autograde;
 pub mod check;
+pub mod class;
 pub mod validate;
 
 use std::io::Read;
