@@ -204,6 +204,19 @@ impl ClassGrades {
             .filter(|s| matches!(s.verdict, Verdict::Graded(_)))
     }
 
+    /// "30 students: 27 graded, 3 bad submissions".
+    pub fn summary(&self) -> String {
+        let graded = self.graded().count();
+        let bad = self.students.len() - graded;
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        format!(
+            "{} student{}: {graded} graded, {bad} bad submission{}",
+            self.students.len(),
+            s(self.students.len()),
+            s(bad)
+        )
+    }
+
     /// How many students pass each TODO, in the pack's order.
     pub fn pass_counts(&self) -> Vec<usize> {
         self.todos

@@ -11,7 +11,7 @@ use crate::cli::autograde::escape_markup as e;
 use crate::rules;
 
 /// How many rules "where the class is stuck" explains.
-const STUCK_SHOWN: usize = 6;
+const STUCK_SHOWN: usize = 5;
 
 const STYLE: &str = "
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #1d232a; background: #fff; }
@@ -36,12 +36,11 @@ td.num { text-align: right; }
 
 pub fn page(g: &ClassGrades) -> String {
     let graded = g.graded().count();
-    let bad = g.students.len() - graded;
     let mut out = String::new();
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>stagecraft: class report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>Class report</h1>\n<p class=\"summary\" id=\"summary\">{} students: {graded} graded, {bad} bad submissions.</p>\n",
-        g.students.len()
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>stagecraft: class report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>Class report</h1>\n<p class=\"summary\" id=\"summary\">{}.</p>\n",
+        e(&g.summary())
     );
 
     out.push_str("<section id=\"todos\">\n<h2>Each TODO</h2>\n<table class=\"bars\">\n");

@@ -107,12 +107,7 @@ fn text(g: &ClassGrades) -> String {
     let graded = g.graded().count();
     let row: String = counts.iter().map(|c| format!("{c} ")).collect();
     let _ = writeln!(out, "{:name_w$}  {row}(of {graded} graded)", "passing");
-    let bad = g.students.len() - graded;
-    let _ = writeln!(
-        out,
-        "\n{} students: {graded} graded, {bad} bad submissions",
-        g.students.len()
-    );
+    let _ = writeln!(out, "\n{}", g.summary());
     let stuck = g.stuck();
     if !stuck.is_empty() {
         let _ = writeln!(out, "\nWhere the class is stuck:");

@@ -22,11 +22,5 @@ pub fn grade(
         return Ok(report);
     };
     write_atomic(path, report.as_bytes())?;
-    let graded = grades.graded().count();
-    Ok(format!(
-        "{}: {} students ({graded} graded, {} bad submissions)\n",
-        path.display(),
-        grades.students.len(),
-        grades.students.len() - graded
-    ))
+    Ok(format!("{}: {}\n", path.display(), grades.summary()))
 }
