@@ -149,3 +149,59 @@ fn a_share_that_stops_answering_never_blocks_typing() {
         "{written}"
     );
 }
+
+#[test]
+fn the_tutorial_records_each_todo_for_the_instructor() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use stagecraft::pack::Pack;
+    use stagecraft::tui::app::App;
+    use stagecraft::tui::storage::{Progress, Workspace, unix_now};
+
+    let dir = tempfile::tempdir().unwrap();
+    let pack = Pack::embedded().unwrap();
+    let ws = Workspace::for_student(&dir.path().join("students/Ana"), &pack).unwrap();
+    let starter = pack.starter.text.clone();
+    let mut app = App::new(
+        pack,
+        &starter,
+        Progress::default(),
+        Some(ws.clone()),
+        false,
+        false,
+    );
+    let key = |app: &mut App, code: KeyCode, mods: KeyModifiers| {
+        app.handle_key(KeyEvent::new(code, mods));
+    };
+    for _ in 0..3 {
+        key(&mut app, KeyCode::F(2), KeyModifiers::NONE);
+    }
+    // The fourth asks for the solution.
+    key(&mut app, KeyCode::F(2), KeyModifiers::NONE);
+    key(&mut app, KeyCode::Char('y'), KeyModifiers::NONE);
+    std::thread::sleep(Duration::from_millis(1100));
+    let before = unix_now();
+    let text = starter.replacen(
+        "FROM python:3.11",
+        "FROM python:3.11 AS builder\nFROM python:3.11-slim",
+        1,
+    );
+    key(&mut app, KeyCode::Char('a'), KeyModifiers::CONTROL);
+    app.paste(&text);
+    app.refresh();
+    app.save().unwrap();
+
+    let (p, _) = ws.load_progress();
+    let one = p.todo(1);
+    assert_eq!((one.hints, one.solution_shown), (3, true), "{one:?}");
+    assert!(one.passed && one.passes_now && one.failing_rule.is_none());
+    let at = one.first_passed_at.unwrap();
+    assert!(at >= before && at <= unix_now() + 1, "{at}");
+    assert!(one.seconds_spent >= 1, "time on lesson 1: {one:?}");
+    let two = p.todo(2);
+    assert!(!two.passed && !two.passes_now);
+    // The rule `check` names first for TODO 2.
+    let graded = stagecraft::grade::Analysis::of(&text, app.pack());
+    let first = graded.todos[1].failing().next().unwrap().id.clone();
+    assert_eq!(two.failing_rule, Some(first));
+    assert!(p.changed_at.is_some_and(|t| t >= before));
+}

@@ -90,7 +90,7 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Detail, &[key(K::End)], Action::Bottom, "bottom", None),
     b(C::Detail, &[key(K::Esc), key(K::Enter), key(K::Backspace), key(K::Left)], Action::Close, "back to the class", Some("Esc back")),
     b(C::Help, &[key(K::Esc), key(K::F(1)), key(K::Char('?')), key(K::Enter)], Action::Close, "close the help", Some("Esc close")),
-    b(C::Always, &[key(K::Char('r')), key(K::F(5))], Action::Refresh, "read the folder now (it is read every few seconds anyway)", Some("r refresh")),
+    b(C::Always, &[key(K::Char('r')), key(K::F(5))], Action::Refresh, "read the folder now (also read every few seconds)", Some("r refresh")),
     b(C::Always, &[key(K::F(1)), key(K::Char('?'))], Action::Help, "this help", Some("? help")),
     b(C::Always, &[key(K::Char('q')), ctrl('q'), ctrl('c')], Action::Quit, "quit", Some("q quit")),
 ];

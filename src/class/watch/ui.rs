@@ -39,10 +39,20 @@ impl Theme {
     fn sep(&self) -> &'static str {
         if self.ascii { " | " } else { " · " }
     }
+    /// A TODO not graded yet; a value not known.
+    fn dot(&self) -> &'static str {
+        if self.ascii { "." } else { "·" }
+    }
+    fn dash(&self) -> &'static str {
+        if self.ascii { "-" } else { "—" }
+    }
+    fn fit(&self, text: &str, width: usize) -> String {
+        fit_with(text, width, if self.ascii { '~' } else { '…' })
+    }
 }
 
-/// `text` cut to `width` display columns (with `…` when cut), padded to it.
-fn fit(text: &str, width: usize) -> String {
+/// `text` cut to `width` display columns (ending in `cut` when cut), padded to it.
+fn fit_with(text: &str, width: usize, cut: char) -> String {
     let mut out = String::new();
     let mut used = 0;
     let total = text.width();
@@ -50,7 +60,7 @@ fn fit(text: &str, width: usize) -> String {
         let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
         if used + w > width || (total > width && used + w + 1 > width) {
             if total > width && used < width {
-                out.push('…');
+                out.push(cut);
                 used += 1;
             }
             break;
@@ -70,8 +80,9 @@ pub fn draw(frame: &mut Frame, w: &Watch) {
         ascii: w.ascii(),
     };
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let x = if theme.ascii { "x" } else { "×" };
         let text = format!(
-            "class watch needs a window of at least {MIN_WIDTH}×{MIN_HEIGHT} (this one is {}×{}); q quits.",
+            "class watch needs a window of at least {MIN_WIDTH}{x}{MIN_HEIGHT} (this one is {}{x}{}); q quits.",
             area.width, area.height
         );
         Paragraph::new(text)
@@ -86,7 +97,7 @@ pub fn draw(frame: &mut Frame, w: &Watch) {
     }
     let bar = keys::bar_text(&w.key_contexts(), area.width as usize, theme.ascii);
     Paragraph::new(Line::styled(
-        fit(&bar, area.width as usize),
+        theme.fit(&bar, area.width as usize),
         Style::default().add_modifier(Modifier::REVERSED),
     ))
     .render(Rect::new(0, area.height - 1, area.width, 1), buf);
@@ -120,7 +131,7 @@ fn draw_table(buf: &mut Buffer, area: Rect, w: &Watch, theme: &Theme) {
         area,
         0,
         Line::styled(
-            fit(&title, area.width as usize),
+            theme.fit(&title, area.width as usize),
             Style::default().add_modifier(Modifier::BOLD),
         ),
     );
@@ -128,14 +139,14 @@ fn draw_table(buf: &mut Buffer, area: Rect, w: &Watch, theme: &Theme) {
     let heads: String = todos.iter().map(|l| format!("{} ", l.todo % 10)).collect();
     let header = format!(
         "  {}{heads} lesson hints   idle  flags",
-        fit("student", NAME_W + 1)
+        theme.fit("student", NAME_W + 1)
     );
     line(
         buf,
         area,
         1,
         Line::styled(
-            fit(&header, area.width as usize),
+            theme.fit(&header, area.width as usize),
             Style::default().add_modifier(Modifier::UNDERLINED),
         ),
     );
@@ -159,7 +170,10 @@ fn draw_table(buf: &mut Buffer, area: Rect, w: &Watch, theme: &Theme) {
     }
     // The per-TODO pass counts, under the table.
     let counts = w.pass_counts();
-    let mut spans = vec![Span::raw(format!("  {}", fit("passing now", NAME_W + 1)))];
+    let mut spans = vec![Span::raw(format!(
+        "  {}",
+        theme.fit("passing now", NAME_W + 1)
+    ))];
     for c in &counts {
         spans.push(Span::styled(format!("{c:<2}"), theme.fg(Color::Green)));
     }
@@ -173,11 +187,11 @@ fn draw_table(buf: &mut Buffer, area: Rect, w: &Watch, theme: &Theme) {
     );
     let status = match w.problem() {
         Some(p) => Line::styled(
-            fit(&format!("Cannot read the folder: {p}"), area.width as usize),
+            theme.fit(&format!("Cannot read the folder: {p}"), area.width as usize),
             theme.fg(Color::Red).add_modifier(Modifier::BOLD),
         ),
         None => Line::styled(
-            fit(
+            theme.fit(
                 &format!(
                     "! stuck: no new {} for {} while working, or a 3rd hint on a failing TODO",
                     theme.ok(),
@@ -206,20 +220,20 @@ fn student_line<'a>(r: &'a Row, w: &Watch, theme: &Theme, width: usize) -> Line<
     }
     let mut spans = vec![
         mark,
-        Span::styled(fit(&r.student.name, NAME_W + 1), name_style),
+        Span::styled(theme.fit(&r.student.name, NAME_W + 1), name_style),
     ];
     let n = w.pack().lessons.len();
     let used = 2 + NAME_W + 1;
     match &r.student.record {
         Record::Unreadable(why) => {
             spans.push(Span::styled(
-                fit(&format!("unreadable: {why}"), width.saturating_sub(used)),
+                theme.fit(&format!("unreadable: {why}"), width.saturating_sub(used)),
                 theme.fg(Color::Yellow),
             ));
         }
         Record::NotStarted => {
             spans.push(Span::styled(
-                "· ".repeat(n) + " not started yet",
+                format!("{} ", theme.dot()).repeat(n) + " not started yet",
                 Style::default().add_modifier(Modifier::DIM),
             ));
         }
@@ -228,13 +242,16 @@ fn student_line<'a>(r: &'a Row, w: &Watch, theme: &Theme, width: usize) -> Line<
                 spans.push(match p {
                     Some(true) => Span::styled(format!("{} ", theme.ok()), theme.fg(Color::Green)),
                     Some(false) => Span::styled(format!("{} ", theme.bad()), theme.fg(Color::Red)),
-                    None => Span::raw("· "),
+                    None => Span::raw(format!("{} ", theme.dot())),
                 });
             }
-            let idle = r.idle.map(span).unwrap_or_else(|| "—".into());
+            let idle = r.idle.map(span).unwrap_or_else(|| theme.dash().into());
+            let lesson = match s.lesson {
+                0 => theme.dash().to_string(),
+                n => format!("L{n}"),
+            };
             spans.push(Span::raw(format!(
-                "  L{:<4} {:>4} {:>7}  ",
-                s.lesson,
+                "  {lesson:<5} {:>4} {:>7}  ",
                 s.total_hints(),
                 idle
             )));
@@ -257,7 +274,7 @@ fn student_line<'a>(r: &'a Row, w: &Watch, theme: &Theme, width: usize) -> Line<
                 flags.join(", ")
             };
             spans.push(Span::styled(
-                fit(&text, rest),
+                theme.fit(&text, rest),
                 theme.fg(Color::Red).add_modifier(Modifier::BOLD),
             ));
         }
@@ -279,7 +296,7 @@ fn draw_detail(buf: &mut Buffer, area: Rect, w: &Watch, d: &Detail, theme: &Them
         area,
         0,
         Line::styled(
-            fit(&title, area.width as usize),
+            theme.fit(&title, area.width as usize),
             Style::default().add_modifier(Modifier::BOLD),
         ),
     );
@@ -344,7 +361,7 @@ fn draw_help(buf: &mut Buffer, area: Rect, theme: &Theme) {
             Style::default().add_modifier(Modifier::BOLD),
         ));
         for (k, what) in rows {
-            lines.push(Line::raw(format!("  {} {what}", fit(&k, 20))));
+            lines.push(Line::raw(format!("  {} {what}", theme.fit(&k, 24))));
         }
     }
     let width = 80.min(area.width);
@@ -358,19 +375,22 @@ fn draw_help(buf: &mut Buffer, area: Rect, theme: &Theme) {
     Clear.render(r, buf);
     Paragraph::new(lines)
         .block(
-            ratatui::widgets::Block::default()
-                .borders(ratatui::widgets::Borders::ALL)
-                .title(" Keys "),
+            crate::tui::ui::Theme {
+                color: theme.color,
+                ascii: theme.ascii,
+            }
+            .block(" Keys "),
         )
         .render(r, buf);
 }
 
 #[cfg(test)]
 mod tests {
-    use super::fit;
+    use super::fit_with;
 
     #[test]
     fn fit_cuts_and_pads_to_display_columns() {
+        let fit = |t: &str, w: usize| fit_with(t, w, '…');
         assert_eq!(fit("abc", 5), "abc  ");
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(fit("日本語", 4), "日… ");
