@@ -5,10 +5,16 @@ use std::path::{Path, PathBuf};
 
 use super::*;
 
-/// A copy of the default pack laid out as an instructor would: one self-contained folder.
+/// A copy of the project's pack with its layout: `lessons/` beside `starter/` and
+/// `solutions/`, under a folder marked as a stagecraft project.
 fn copy_pack() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    fs::copy(
+        root.join(files::PROJECT_MARKER),
+        tmp.path().join(files::PROJECT_MARKER),
+    )
+    .unwrap();
     let pack = tmp.path().join("lessons");
     for dir in ["lessons", "starter", "solutions"] {
         let to = tmp.path().join(dir);
@@ -22,7 +28,7 @@ fn copy_pack() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn errors(dir: &Path) -> Vec<PackError> {
-    match Pack::from_dir(dir).and_then(|p| validate(&p).map(|()| p)) {
+    match Pack::open(Some(dir)) {
         Ok(_) => vec![],
         Err(PackErrors(e)) => e,
     }
@@ -102,13 +108,13 @@ fn missing_file_and_path_outside_the_pack() {
     let messages: Vec<String> = e.iter().map(ToString::to_string).collect();
     assert!(
         messages.iter().any(|m| m.contains("pack.yaml:")
-            && m.contains("cannot read `solutions/missing.Dockerfile`")),
+            && m.contains("`solutions`: `solutions/missing.Dockerfile` does not exist")),
         "{messages:?}"
     );
     assert!(
         messages
             .iter()
-            .any(|m| m.contains("`../../etc/passwd` is outside the pack folder")),
+            .any(|m| m.contains("`lessons`: `../../etc/passwd` leaves the pack folder")),
         "{messages:?}"
     );
 }

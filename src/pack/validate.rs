@@ -31,14 +31,6 @@ pub fn validate(pack: &Pack) -> Result<(), PackErrors> {
             });
         }
     }
-    if pack.solutions.is_empty() {
-        errors.push(PackError {
-            file: "pack.yaml".into(),
-            line: 1,
-            column: 1,
-            message: "a pack needs at least one solution".into(),
-        });
-    }
     for solution in &pack.solutions {
         let analysis = Analysis::of(&solution.text, pack);
         for d in analysis.diagnostics() {
