@@ -57,6 +57,8 @@ pub enum PathError {
     LinkLeaves,
     #[error("is not a folder")]
     NotAFolder,
+    #[error("takes the pack past the 4 MiB that all its files may hold")]
+    OverBudget,
     #[error("{0}")]
     File(#[from] FileError),
 }

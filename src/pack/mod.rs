@@ -202,9 +202,7 @@ impl Loader {
         let result = root.resolve(base, rel).and_then(|path| {
             let cap = MAX_FILE_BYTES.min(self.budget);
             let bytes = root.read(&path, cap).map_err(|e| match e {
-                FileError::TooLarge if cap < MAX_FILE_BYTES => PathError::File(FileError::Io(
-                    std::io::Error::other("goes past the 4 MiB that a whole pack may hold"),
-                )),
+                FileError::TooLarge if cap < MAX_FILE_BYTES => PathError::OverBudget,
                 e => PathError::File(e),
             })?;
             Ok((path, bytes))

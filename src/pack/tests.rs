@@ -458,7 +458,12 @@ fn a_file_past_the_cap_and_a_pack_past_its_budget_are_refused() {
         "  - starter/app.py\n",
         &"  - starter/app.py\n".repeat(6),
     );
-    has(&messages(&dir), &["`app_files`: `starter/app.py`", "4 MiB"]);
+    has(
+        &messages(&dir),
+        &[
+            "`app_files`: `starter/app.py` takes the pack past the 4 MiB that all its files may hold",
+        ],
+    );
 }
 
 #[test]

@@ -5,7 +5,6 @@
 use std::mem::MaybeUninit;
 
 use serde::de::DeserializeOwned;
-use unsafe_libyaml as sys;
 
 use super::PackError;
 
@@ -19,43 +18,43 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
     // it (its read handler's data is the parser itself); `text` outlives it; every token
     // scanned is deleted, and the parser is deleted before returning.
     unsafe {
-        let mut parser = Box::<sys::yaml_parser_t>::new_uninit();
+        let mut parser = Box::<unsafe_libyaml::yaml_parser_t>::new_uninit();
         let p = parser.as_mut_ptr();
-        if sys::yaml_parser_initialize(p).fail {
+        if unsafe_libyaml::yaml_parser_initialize(p).fail {
             return None;
         }
-        sys::yaml_parser_set_encoding(p, sys::YAML_UTF8_ENCODING);
-        sys::yaml_parser_set_input_string(p, text.as_ptr(), text.len() as u64);
+        unsafe_libyaml::yaml_parser_set_encoding(p, unsafe_libyaml::YAML_UTF8_ENCODING);
+        unsafe_libyaml::yaml_parser_set_input_string(p, text.as_ptr(), text.len() as u64);
         let mut depth = 0usize;
         let mut deepest = None;
         loop {
-            let mut token = MaybeUninit::<sys::yaml_token_t>::uninit();
+            let mut token = MaybeUninit::<unsafe_libyaml::yaml_token_t>::uninit();
             let t = token.as_mut_ptr();
-            if sys::yaml_parser_scan(p, t).fail {
+            if unsafe_libyaml::yaml_parser_scan(p, t).fail {
                 break;
             }
             let kind = (*t).type_;
             let mark = (*t).start_mark;
-            sys::yaml_token_delete(t);
+            unsafe_libyaml::yaml_token_delete(t);
             match kind {
-                sys::YAML_BLOCK_SEQUENCE_START_TOKEN
-                | sys::YAML_BLOCK_MAPPING_START_TOKEN
-                | sys::YAML_FLOW_SEQUENCE_START_TOKEN
-                | sys::YAML_FLOW_MAPPING_START_TOKEN => {
+                unsafe_libyaml::YAML_BLOCK_SEQUENCE_START_TOKEN
+                | unsafe_libyaml::YAML_BLOCK_MAPPING_START_TOKEN
+                | unsafe_libyaml::YAML_FLOW_SEQUENCE_START_TOKEN
+                | unsafe_libyaml::YAML_FLOW_MAPPING_START_TOKEN => {
                     depth += 1;
                     if depth > MAX_DEPTH {
                         deepest = Some((mark.line as usize + 1, mark.column as usize + 1));
                         break;
                     }
                 }
-                sys::YAML_BLOCK_END_TOKEN
-                | sys::YAML_FLOW_SEQUENCE_END_TOKEN
-                | sys::YAML_FLOW_MAPPING_END_TOKEN => depth = depth.saturating_sub(1),
-                sys::YAML_STREAM_END_TOKEN => break,
+                unsafe_libyaml::YAML_BLOCK_END_TOKEN
+                | unsafe_libyaml::YAML_FLOW_SEQUENCE_END_TOKEN
+                | unsafe_libyaml::YAML_FLOW_MAPPING_END_TOKEN => depth = depth.saturating_sub(1),
+                unsafe_libyaml::YAML_STREAM_END_TOKEN => break,
                 _ => {}
             }
         }
-        sys::yaml_parser_delete(p);
+        unsafe_libyaml::yaml_parser_delete(p);
         deepest
     }
 }
