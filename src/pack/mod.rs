@@ -128,6 +128,14 @@ impl fmt::Debug for PackErrors {
 
 impl std::error::Error for PackErrors {}
 
+/// After this many problems the loader stops: a pack listing 100,000 missing files gets a
+/// short answer, not 100,000 lines.
+pub const MAX_ERRORS: usize = 50;
+
+/// The most entries `lessons`, `solutions` and `app_files` may each list: every lesson
+/// grades every Dockerfile on every change, every solution is graded when the pack loads.
+pub const MAX_ENTRIES: usize = 100;
+
 /// All the bytes one pack may make stagecraft read, over all its files: with the 1 MiB cap
 /// per file, it bounds the time a hostile pack can cost (a file listed 10,000 times, say).
 pub const MAX_PACK_BYTES: u64 = 4 * MAX_FILE_BYTES;
@@ -147,23 +155,14 @@ fn line_column(text: &str, pos: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Where `value` is written under the top-level `key:` of `text` (or where the key is, when
-/// the value is not found after it), 1:1 when the key is absent.
-fn locate_key(text: &str, key: &str, value: Option<&str>) -> (usize, usize) {
+/// Where the top-level `key:` of `text` starts, if it is there.
+fn key_start(text: &str, key: &str) -> Option<usize> {
     let prefix = format!("{key}:");
-    let start = if text.starts_with(&prefix) {
+    if text.starts_with(&prefix) {
         Some(0)
     } else {
         text.find(&format!("\n{prefix}")).map(|p| p + 1)
-    };
-    let Some(start) = start else {
-        return (1, 1);
-    };
-    let at = value
-        .filter(|v| !v.is_empty())
-        .and_then(|v| text[start..].find(v))
-        .map_or(start, |p| start + p);
-    line_column(text, at)
+    }
 }
 
 /// Reads one pack: every file it names goes through [`Root`], within a byte budget, and
@@ -175,13 +174,46 @@ struct Loader {
     pack_file: String,
     pack_text: String,
     budget: u64,
+    /// Per key, where in pack.yaml the search for its next value starts: list entries are
+    /// found in order, and the whole search stays linear in the file's length.
+    cursors: HashMap<String, usize>,
     errors: Vec<PackError>,
 }
 
 impl Loader {
-    /// An error about the value of `key` in pack.yaml.
+    fn full(&self) -> bool {
+        self.errors.len() >= MAX_ERRORS
+    }
+
+    /// Where the value of `key` is written in pack.yaml (the key itself when the value is
+    /// not written after it, the start when the key is absent); the next search for this key
+    /// starts after it.
+    fn place(&mut self, key: &str, value: Option<&str>) -> usize {
+        let text = &self.pack_text;
+        let Some(from) = self
+            .cursors
+            .get(key)
+            .copied()
+            .or_else(|| key_start(text, key))
+        else {
+            return 0;
+        };
+        let found = value
+            .filter(|v| !v.is_empty())
+            .and_then(|v| text[from..].find(v).map(|p| (from + p, v.len())));
+        match found {
+            Some((pos, len)) => {
+                self.cursors.insert(key.to_string(), pos + len);
+                pos
+            }
+            None => from,
+        }
+    }
+
+    /// An error about the value of `key` in pack.yaml, placed at the value.
     fn at_key(&mut self, key: &str, value: Option<&str>, message: String) {
-        let (line, column) = locate_key(&self.pack_text, key, value);
+        let at = self.place(key, value);
+        let (line, column) = line_column(&self.pack_text, at);
         self.errors.push(PackError {
             file: self.pack_file.clone(),
             line,
@@ -194,6 +226,9 @@ impl Loader {
     /// exercise root (or the pack root for lessons). Refused paths and files are reported
     /// without a word of their contents.
     fn read(&mut self, lesson: bool, base: &Path, key: &str, rel: &str) -> Option<PackText> {
+        if self.full() {
+            return None;
+        }
         let root = if lesson {
             &self.pack_root
         } else {
@@ -212,10 +247,13 @@ impl Loader {
             Ok((path, bytes)) => {
                 self.budget = self.budget.saturating_sub(bytes.len() as u64);
                 match String::from_utf8(bytes) {
-                    Ok(text) => Some(PackText {
-                        path: path.display().to_string(),
-                        text,
-                    }),
+                    Ok(text) => {
+                        self.place(key, Some(rel));
+                        Some(PackText {
+                            path: path.display().to_string(),
+                            text,
+                        })
+                    }
                     Err(_) => {
                         self.at_key(
                             key,
@@ -311,6 +349,7 @@ impl Pack {
             pack_file,
             pack_text,
             budget,
+            cursors: HashMap::new(),
             errors: vec![],
         };
 
@@ -339,9 +378,26 @@ impl Pack {
                 "a pack needs at least one solution".into(),
             );
         }
+        for (key, list) in [
+            ("solutions", &file.solutions),
+            ("app_files", &file.app_files),
+            ("lessons", &file.lessons),
+        ] {
+            if list.len() > MAX_ENTRIES {
+                loader.at_key(
+                    key,
+                    None,
+                    format!(
+                        "`{key}` lists {} files; a pack may list at most {MAX_ENTRIES}",
+                        list.len()
+                    ),
+                );
+            }
+        }
         let solutions: Vec<_> = file
             .solutions
             .iter()
+            .take(MAX_ENTRIES)
             .filter_map(|s| loader.read(false, &exercise_dir, "solutions", s))
             .collect();
         let mut params = file.parameters.clone();
@@ -358,7 +414,7 @@ impl Pack {
                 .collect();
             exercise_files.push(requirements);
         }
-        for app in &file.app_files {
+        for app in file.app_files.iter().take(MAX_ENTRIES) {
             if let Some(f) = loader.read(false, &exercise_dir, "app_files", app) {
                 exercise_files.push(f);
             }
@@ -372,7 +428,7 @@ impl Pack {
             );
         }
         let mut lessons: Vec<(Lesson, String)> = Vec::new();
-        for rel in &file.lessons {
+        for rel in file.lessons.iter().take(MAX_ENTRIES) {
             let Some(PackText { path, text }) = loader.read(true, dir, "lessons", rel) else {
                 continue;
             };
@@ -383,6 +439,9 @@ impl Pack {
                     lessons.push((lesson, text));
                 }
                 Err(e) => loader.errors.push(e),
+            }
+            if loader.full() {
+                break;
             }
         }
         lessons.sort_by_key(|(l, _)| l.todo);
@@ -408,6 +467,15 @@ impl Pack {
                     message: format!("TODO {} is also graded by {}", lesson.todo, previous.file),
                 });
             }
+        }
+        if loader.full() {
+            let file = loader.pack_file.clone();
+            loader.errors.push(PackError {
+                file,
+                line: 1,
+                column: 1,
+                message: format!("stopped after {MAX_ERRORS} problems"),
+            });
         }
         let Some(starter) = starter else {
             return Err(PackErrors(loader.errors));

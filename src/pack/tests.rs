@@ -627,3 +627,47 @@ mod containment {
         }
     }
 }
+
+#[test]
+fn a_pack_listing_thousands_of_files_gets_a_short_answer() {
+    let (_tmp, dir) = copy_pack();
+    let text = fs::read_to_string(dir.join("pack.yaml")).unwrap();
+    let start = text.find("lessons:").unwrap();
+    let many: String = (0..60_000).map(|i| format!("  - l{i}.yaml\n")).collect();
+    fs::write(
+        dir.join("pack.yaml"),
+        format!("{}lessons:\n{many}", &text[..start]),
+    )
+    .unwrap();
+    let m = messages(&dir);
+    has(
+        &m,
+        &["pack.yaml:28:1: `lessons` lists 60000 files; a pack may list at most 100"],
+    );
+    // Each missing file is placed on its own line, and the list stops at 50 problems.
+    has(&m, &["pack.yaml:29:5: `lessons`: `l0.yaml` does not exist"]);
+    has(&m, &["pack.yaml:30:5: `lessons`: `l1.yaml` does not exist"]);
+    has(&m, &["stopped after 50 problems"]);
+    assert!(m.len() <= MAX_ERRORS + 2, "{}", m.len());
+}
+
+#[test]
+fn an_entry_is_placed_on_its_own_line_even_when_an_earlier_one_contains_it() {
+    let (tmp, dir) = copy_pack();
+    fs::copy(
+        tmp.path().join("solutions/venv.Dockerfile"),
+        tmp.path().join("solutions/a.Dockerfile.bak"),
+    )
+    .unwrap();
+    edit(
+        &dir.join("pack.yaml"),
+        "  - solutions/venv.Dockerfile\n",
+        "  - solutions/a.Dockerfile.bak\n  - solutions/a.Dockerfile\n",
+    );
+    let m = messages(&dir);
+    assert_eq!(m.len(), 1, "{m:?}");
+    has(
+        &m,
+        &["pack.yaml:16:5: `solutions`: `solutions/a.Dockerfile` does not exist"],
+    );
+}
