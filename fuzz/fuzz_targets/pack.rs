@@ -77,7 +77,10 @@ const TARGETS: &[&str] = &[
 enum Kind {
     Text(String),
     /// `unit` repeated `times` times (deep nesting, large files).
-    Repeat { unit: String, times: u16 },
+    Repeat {
+        unit: String,
+        times: u16,
+    },
     Link(u8),
     Fifo,
     Folder,
@@ -143,15 +146,13 @@ fn build(input: &Input, base: &Path) -> PathBuf {
     let project = base.join("project");
     let outside = base.join("outside");
     fs::create_dir_all(&outside).unwrap();
-    let lesson = String::from_utf8_lossy(
-        files::embedded(Path::new("lessons/01-build-stage.yaml")).unwrap(),
-    )
-    .replace("title: ", &format!("title: {SECRET} "));
+    let lesson =
+        String::from_utf8_lossy(files::embedded(Path::new("lessons/01-build-stage.yaml")).unwrap())
+            .replace("title: ", &format!("title: {SECRET} "));
     fs::write(outside.join("lesson.yaml"), lesson).unwrap();
-    let dockerfile = String::from_utf8_lossy(
-        files::embedded(Path::new("solutions/venv.Dockerfile")).unwrap(),
-    )
-    .replace("FROM ", &format!("# {SECRET}\nFROM "));
+    let dockerfile =
+        String::from_utf8_lossy(files::embedded(Path::new("solutions/venv.Dockerfile")).unwrap())
+            .replace("FROM ", &format!("# {SECRET}\nFROM "));
     fs::write(outside.join("Dockerfile"), dockerfile).unwrap();
     make_fifo(&base.join("fifo"));
 

@@ -358,10 +358,18 @@ impl Pack {
             Err(e) => {
                 let shown = file.exercise_dir.escape_debug().to_string();
                 let root = loader.exercise_root.path().display().to_string();
+                let hint = if matches!(e, PathError::Escapes) && file.exercise_dir == ".." {
+                    format!(
+                        " (its parent may hold the exercise files only if it holds a `{}` file)",
+                        files::PROJECT_MARKER
+                    )
+                } else {
+                    String::new()
+                };
                 loader.at_key(
                     "exercise_dir",
                     Some(&file.exercise_dir),
-                    format!("`exercise_dir`: `{shown}` {e} {root}"),
+                    format!("`exercise_dir`: `{shown}` {e} {root}{hint}"),
                 );
                 return Err(PackErrors(loader.errors));
             }
