@@ -136,6 +136,12 @@ pub const MAX_ERRORS: usize = 50;
 /// grades every Dockerfile on every change, every solution is graded when the pack loads.
 pub const MAX_ENTRIES: usize = 100;
 
+/// The most package names the requirements file may list.
+pub const MAX_REQUIREMENTS: usize = 1000;
+
+/// The longest value (a module, a file or package name) in `parameters`.
+pub const MAX_PARAMETER_BYTES: usize = 256;
+
 /// All the bytes one pack may make stagecraft read, over all its files: with the 1 MiB cap
 /// per file, it bounds the time a hostile pack can cost (a file listed 10,000 times, say).
 pub const MAX_PACK_BYTES: u64 = 4 * MAX_FILE_BYTES;
@@ -190,23 +196,21 @@ impl Loader {
     /// starts after it.
     fn place(&mut self, key: &str, value: Option<&str>) -> usize {
         let text = &self.pack_text;
-        let Some(from) = self
-            .cursors
-            .get(key)
-            .copied()
-            .or_else(|| key_start(text, key))
-        else {
+        let Some(start) = key_start(text, key) else {
             return 0;
         };
-        let found = value
-            .filter(|v| !v.is_empty())
-            .and_then(|v| text[from..].find(v).map(|p| (from + p, v.len())));
-        match found {
+        let from = self.cursors.get(key).copied().unwrap_or(start);
+        let find = |at: usize| {
+            value
+                .filter(|v| !v.is_empty())
+                .and_then(|v| text[at..].find(v).map(|p| (at + p, v.len())))
+        };
+        match find(from).or_else(|| find(start)) {
             Some((pos, len)) => {
                 self.cursors.insert(key.to_string(), pos + len);
                 pos
             }
-            None => from,
+            None => start,
         }
     }
 
@@ -420,8 +424,20 @@ impl Pack {
                 .filter(|l| !l.is_empty() && !l.starts_with('-'))
                 .map(requirement_name)
                 .collect();
+            if params.requirements.len() > MAX_REQUIREMENTS {
+                loader.at_key(
+                    "requirements",
+                    Some(req),
+                    format!(
+                        "`requirements`: `{}` lists {} packages; a pack may list at most {MAX_REQUIREMENTS}",
+                        req.escape_debug(),
+                        params.requirements.len()
+                    ),
+                );
+            }
             exercise_files.push(requirements);
         }
+        check_parameters(&params, &mut loader);
         for app in file.app_files.iter().take(MAX_ENTRIES) {
             if let Some(f) = loader.read(false, &exercise_dir, "app_files", app) {
                 exercise_files.push(f);
@@ -502,6 +518,43 @@ impl Pack {
             params,
             lessons: lessons.into_iter().map(|(l, _)| l).collect(),
         })
+    }
+}
+
+/// Bounds on `parameters`: every grade compares them with the Dockerfile's words and the
+/// requirements, so a pack with 20,000 servers and 60,000 requirements took minutes to load.
+fn check_parameters(params: &Params, loader: &mut Loader) {
+    let lists = [
+        ("build_packages", params.build_packages.len()),
+        ("app_files", params.app_files.len()),
+        ("wsgi_servers", params.wsgi_servers.len()),
+    ];
+    for (name, len) in lists {
+        if len > MAX_ENTRIES {
+            loader.at_key(
+                "parameters",
+                Some(name),
+                format!("`parameters.{name}` has {len} entries; at most {MAX_ENTRIES}"),
+            );
+        }
+    }
+    let servers = params
+        .wsgi_servers
+        .iter()
+        .flat_map(|s| [s.command.as_str(), s.package.as_str()]);
+    let long = [params.app_module.as_str(), &params.requirements_file]
+        .into_iter()
+        .chain(params.build_packages.iter().map(String::as_str))
+        .chain(params.app_files.iter().map(String::as_str))
+        .chain(servers)
+        .find(|v| v.len() > MAX_PARAMETER_BYTES);
+    if let Some(value) = long {
+        let start: String = value.chars().take(20).collect();
+        loader.at_key(
+            "parameters",
+            Some(&start),
+            format!("a value in `parameters` is longer than {MAX_PARAMETER_BYTES} bytes"),
+        );
     }
 }
 

@@ -671,3 +671,40 @@ fn an_entry_is_placed_on_its_own_line_even_when_an_earlier_one_contains_it() {
         &["pack.yaml:16:5: `solutions`: `solutions/a.Dockerfile` does not exist"],
     );
 }
+
+#[test]
+fn parameters_that_would_make_every_grade_slow_are_refused() {
+    // 20,000 servers against 60,000 requirements took over a minute to load.
+    let (tmp, dir) = copy_pack();
+    let servers: String = (0..20_000)
+        .map(|i| format!("    - {{ command: s{i}, package: p{i} }}\n"))
+        .collect();
+    edit(
+        &dir.join("pack.yaml"),
+        "    - { command: uwsgi, package: uwsgi }\n",
+        &format!("    - {{ command: uwsgi, package: uwsgi }}\n{servers}"),
+    );
+    let requirements: String = (0..60_000).map(|i| format!("p{i}x==1.0\n")).collect();
+    fs::write(tmp.path().join("starter/requirements.txt"), requirements).unwrap();
+    let m = messages(&dir);
+    has(
+        &m,
+        &[
+            "pack.yaml:11:15: `requirements`: `starter/requirements.txt` lists 60000 packages; a pack may list at most 1000",
+        ],
+    );
+    has(
+        &m,
+        &["pack.yaml:24:3: `parameters.wsgi_servers` has 20003 entries; at most 100"],
+    );
+    let (_tmp, dir) = copy_pack();
+    edit(
+        &dir.join("pack.yaml"),
+        "app_module: \"app:app\"",
+        &format!("app_module: \"{}:app\"", "a".repeat(300)),
+    );
+    has(
+        &messages(&dir),
+        &["pack.yaml:21:16: a value in `parameters` is longer than 256 bytes"],
+    );
+}
