@@ -8,6 +8,7 @@ pub mod bench_input;
 pub mod cli;
 pub mod facts;
 pub mod grade;
+pub mod hints;
 pub mod pack;
 pub mod report;
 pub mod rules;

@@ -66,8 +66,16 @@ fn a_refused_pack_never_starts_the_tutorial_nor_copies_a_file() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
+    let line = fs::read_to_string(pack.join("pack.yaml"))
+        .unwrap()
+        .lines()
+        .position(|l| l == "  - starter/app.py")
+        .unwrap()
+        + 1;
     assert!(
-        err.contains("pack.yaml:13:5: `app_files`: `starter/app.py` is a link that leads outside"),
+        err.contains(&format!(
+            "pack.yaml:{line}:5: `app_files`: `starter/app.py` is a link that leads outside"
+        )),
         "{err}"
     );
     assert!(!err.contains("SECRET"), "{err}");

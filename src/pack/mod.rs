@@ -2,6 +2,7 @@
 //! Every problem is reported with its file, line and column.
 
 pub mod files;
+mod hint_check;
 mod validate;
 mod yaml;
 
@@ -62,8 +63,12 @@ pub struct Lesson {
     /// From gentle to almost the answer.
     pub hints: Vec<String>,
     pub solution: String,
+    /// The lesson file as shown in messages, and its text as loaded (checks that point at a
+    /// line use it: a pack's file is read once, through the gate).
     #[serde(skip)]
     pub file: String,
+    #[serde(skip)]
+    pub source: String,
 }
 
 /// An exercise file of the pack with its path (as shown in messages) and text.
@@ -451,7 +456,7 @@ impl Pack {
                 "a pack needs at least one lesson file".into(),
             );
         }
-        let mut lessons: Vec<(Lesson, String)> = Vec::new();
+        let mut lessons: Vec<Lesson> = Vec::new();
         for rel in file.lessons.iter().take(MAX_ENTRIES) {
             let Some(PackText { path, text }) = loader.read(true, dir, "lessons", rel) else {
                 continue;
@@ -460,7 +465,8 @@ impl Pack {
                 Ok(mut lesson) => {
                     check_lesson(&lesson, &path, &text, &mut loader.errors);
                     lesson.file = path;
-                    lessons.push((lesson, text));
+                    lesson.source = text;
+                    lessons.push(lesson);
                 }
                 Err(e) => loader.errors.push(e),
             }
@@ -468,9 +474,10 @@ impl Pack {
                 break;
             }
         }
-        lessons.sort_by_key(|(l, _)| l.todo);
+        lessons.sort_by_key(|l| l.todo);
         let mut ids: HashMap<&str, &str> = HashMap::new();
-        for (i, (lesson, text)) in lessons.iter().enumerate() {
+        for (i, lesson) in lessons.iter().enumerate() {
+            let text = &lesson.source;
             if let Some(first) = ids.insert(&lesson.id, &lesson.file) {
                 let (line, column) = locate(text, "id:");
                 loader.errors.push(PackError {
@@ -480,7 +487,7 @@ impl Pack {
                     message: format!("lesson id `{}` is also the id of {first}", lesson.id),
                 });
             }
-            if let Some((previous, _)) = i.checked_sub(1).map(|j| &lessons[j])
+            if let Some(previous) = i.checked_sub(1).map(|j| &lessons[j])
                 && previous.todo == lesson.todo
             {
                 let (line, column) = locate(text, "todo:");
@@ -516,7 +523,7 @@ impl Pack {
             solutions,
             exercise_files,
             params,
-            lessons: lessons.into_iter().map(|(l, _)| l).collect(),
+            lessons,
         })
     }
 }

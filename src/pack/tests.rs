@@ -209,6 +209,18 @@ fn has(messages: &[String], parts: &[&str]) {
     );
 }
 
+/// `pack.yaml:line:column:` of `value`, written after `before`, in the pack's pack.yaml: the
+/// place a message about that value must name.
+fn at(dir: &Path, before: &str, value: &str) -> String {
+    let text = fs::read_to_string(dir.join("pack.yaml")).unwrap();
+    let pos = text
+        .find(&format!("{before}{value}"))
+        .unwrap_or_else(|| panic!("{before}{value:?} not in pack.yaml"))
+        + before.len();
+    let (line, column) = line_column(&text, pos);
+    format!("pack.yaml:{line}:{column}:")
+}
+
 fn replace_with_link(path: &Path, target: &Path) {
     fs::remove_file(path).unwrap();
     std::os::unix::fs::symlink(target, path).unwrap();
@@ -230,7 +242,7 @@ fn a_lesson_that_links_out_of_the_pack_folder_is_refused() {
     has(
         &m,
         &[
-            "pack.yaml:29:5:",
+            at(&dir, "  - ", "01-build-stage.yaml").as_str(),
             "`lessons`: `01-build-stage.yaml` is a link that leads outside the pack folder",
         ],
     );
@@ -255,7 +267,7 @@ fn an_app_file_that_links_out_is_refused() {
     has(
         &messages(&dir),
         &[
-            "pack.yaml:13:5:",
+            at(&dir, "  - ", "starter/app.py").as_str(),
             "`app_files`: `starter/app.py` is a link that leads outside the pack folder",
         ],
     );
@@ -293,21 +305,21 @@ fn absolute_and_parent_paths_are_refused_with_their_key() {
     has(
         &m,
         &[
-            "pack.yaml:9:10:",
+            at(&dir, "starter: ", "/etc/passwd").as_str(),
             "`starter`: `/etc/passwd` is an absolute path",
         ],
     );
     has(
         &m,
         &[
-            "pack.yaml:10:11:",
+            at(&dir, "baseline: ", "../../..").as_str(),
             "`baseline`: `../../../../../../etc/passwd` leaves the pack folder",
         ],
     );
     has(
         &m,
         &[
-            "pack.yaml:15:5:",
+            at(&dir, "  - ", "starter/../../etc/passwd").as_str(),
             "`solutions`: `starter/../../etc/passwd` leaves the pack folder",
         ],
     );
@@ -331,7 +343,7 @@ fn an_exercise_dir_outside_the_pack_is_refused() {
         has(
             &m,
             &[
-                "pack.yaml:8:15:",
+                at(&dir, "exercise_dir: ", dir_value).as_str(),
                 &format!("`exercise_dir`: `{dir_value}` {why}"),
             ],
         );
@@ -348,7 +360,7 @@ fn exercise_dir_dot_dot_needs_the_project_marker() {
     has(
         &m,
         &[
-            "pack.yaml:8:15:",
+            at(&dir, "exercise_dir: ", "..").as_str(),
             "`exercise_dir`: `..` leaves the pack folder",
         ],
     );
@@ -397,7 +409,7 @@ fn a_starter_linked_to_a_device_or_a_fifo_is_refused_without_reading_it() {
     has(
         &messages(&dir),
         &[
-            "pack.yaml:9:10:",
+            at(&dir, "starter: ", "starter/Dockerfile").as_str(),
             "`starter`: `starter/Dockerfile` is a named pipe, not a regular file",
         ],
     );
@@ -534,7 +546,10 @@ fn a_pack_without_lessons_is_refused_at_the_key() {
     assert_eq!(m.len(), 1, "{m:?}");
     has(
         &m,
-        &["pack.yaml:28:1: a pack needs at least one lesson file"],
+        &[&format!(
+            "{} a pack needs at least one lesson file",
+            at(&dir, "\n", "lessons:")
+        )],
     );
     // No solution either.
     edit(
@@ -544,7 +559,10 @@ fn a_pack_without_lessons_is_refused_at_the_key() {
     );
     has(
         &messages(&dir),
-        &["pack.yaml:14:1: a pack needs at least one solution"],
+        &[&format!(
+            "{} a pack needs at least one solution",
+            at(&dir, "\n", "solutions:")
+        )],
     );
 }
 
@@ -642,11 +660,21 @@ fn a_pack_listing_thousands_of_files_gets_a_short_answer() {
     let m = messages(&dir);
     has(
         &m,
-        &["pack.yaml:28:1: `lessons` lists 60000 files; a pack may list at most 100"],
+        &[&format!(
+            "{} `lessons` lists 60000 files; a pack may list at most 100",
+            at(&dir, "\n", "lessons:")
+        )],
     );
     // Each missing file is placed on its own line, and the list stops at 50 problems.
-    has(&m, &["pack.yaml:29:5: `lessons`: `l0.yaml` does not exist"]);
-    has(&m, &["pack.yaml:30:5: `lessons`: `l1.yaml` does not exist"]);
+    for entry in ["l0.yaml", "l1.yaml"] {
+        has(
+            &m,
+            &[&format!(
+                "{} `lessons`: `{entry}` does not exist",
+                at(&dir, "  - ", entry)
+            )],
+        );
+    }
     has(&m, &["stopped after 50 problems"]);
     assert!(m.len() <= MAX_ERRORS + 2, "{}", m.len());
 }
@@ -668,7 +696,10 @@ fn an_entry_is_placed_on_its_own_line_even_when_an_earlier_one_contains_it() {
     assert_eq!(m.len(), 1, "{m:?}");
     has(
         &m,
-        &["pack.yaml:16:5: `solutions`: `solutions/a.Dockerfile` does not exist"],
+        &[&format!(
+            "{} `solutions`: `solutions/a.Dockerfile` does not exist",
+            at(&dir, "  - ", "solutions/a.Dockerfile\n")
+        )],
     );
 }
 
@@ -689,13 +720,17 @@ fn parameters_that_would_make_every_grade_slow_are_refused() {
     let m = messages(&dir);
     has(
         &m,
-        &[
-            "pack.yaml:11:15: `requirements`: `starter/requirements.txt` lists 60000 packages; a pack may list at most 1000",
-        ],
+        &[&format!(
+            "{} `requirements`: `starter/requirements.txt` lists 60000 packages; a pack may list at most 1000",
+            at(&dir, "requirements: ", "starter/requirements.txt")
+        )],
     );
     has(
         &m,
-        &["pack.yaml:24:3: `parameters.wsgi_servers` has 20003 entries; at most 100"],
+        &[&format!(
+            "{} `parameters.wsgi_servers` has 20003 entries; at most 100",
+            at(&dir, "  ", "wsgi_servers:")
+        )],
     );
     let (_tmp, dir) = copy_pack();
     edit(
@@ -705,6 +740,27 @@ fn parameters_that_would_make_every_grade_slow_are_refused() {
     );
     has(
         &messages(&dir),
-        &["pack.yaml:21:16: a value in `parameters` is longer than 256 bytes"],
+        &[&format!(
+            "{} a value in `parameters` is longer than 256 bytes",
+            at(&dir, "app_module: \"", "aaaa")
+        )],
+    );
+}
+
+#[test]
+fn a_hint_with_an_unknown_placeholder_is_named_with_its_line() {
+    let (_tmp, dir) = copy_pack();
+    edit(
+        &dir.join("05-copy-artifacts.yaml"),
+        "COPY --from={build_stage} /opt/venv /opt/venv`, then",
+        "COPY --from={bulid_stage} /opt/venv /opt/venv`, then",
+    );
+    let e = errors(&dir);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].file.ends_with("05-copy-artifacts.yaml"));
+    assert_eq!(e[0].line, 19, "{e:?}");
+    assert!(
+        e[0].message.contains("unknown placeholder `{bulid_stage}`"),
+        "{e:?}"
     );
 }
