@@ -9,7 +9,9 @@ pub fn check(pack: &Pack) -> Vec<PackError> {
         for template in lesson.hints.iter().chain([&lesson.solution]) {
             for e in crate::hints::check(template) {
                 // The placeholder as written; YAML quoting leaves it unchanged.
-                let snippet: String = template[e.offset..]
+                let snippet: String = template
+                    .get(e.offset..)
+                    .unwrap_or("")
                     .chars()
                     .take_while(|c| *c != '}')
                     .chain(['}'])
