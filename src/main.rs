@@ -1,7 +1,7 @@
 //! The `stagecraft` binary: no command opens the tutorial; `check`, `analyze` and
 //! `lessons validate` are the command-line views.
 
-use std::io::Write;
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use stagecraft::class::report::ClassFormat;
 use stagecraft::cli::check::CheckFormat;
-use stagecraft::cli::{self, EXIT_USAGE, Format};
+use stagecraft::cli::{self, EXIT_OK, EXIT_USAGE, Format, Output};
 
 #[derive(Parser)]
 #[command(
@@ -108,116 +108,150 @@ enum LessonsCommand {
     },
 }
 
-fn emit(out: String, code: u8) -> ExitCode {
-    let mut stream: Box<dyn Write> = if code == EXIT_USAGE {
-        Box::new(std::io::stderr())
-    } else {
-        Box::new(std::io::stdout())
-    };
-    let _ = stream.write_all(out.as_bytes());
-    ExitCode::from(code)
-}
-
-fn fail(message: String) -> ExitCode {
-    eprintln!("stagecraft: {message}");
-    ExitCode::from(EXIT_USAGE)
-}
-
-fn main() -> ExitCode {
-    let cli = Cli::parse();
+/// Runs the command and says what it has to print; nothing here writes.
+fn run(cli: Cli) -> Output {
+    let pack_dir = cli.pack.as_deref();
     match cli.command {
-        Some(Command::Class {
-            command:
+        Some(Command::Lessons {
+            command: LessonsCommand::Validate { dir },
+        }) => cli::validate::run(dir.as_deref().or(pack_dir)),
+        Some(Command::Check { file, format, todo }) => {
+            // The input first: a file that cannot be read is reported before a pack problem.
+            let input = match cli::read_input(&file) {
+                Ok(i) => i,
+                Err(e) => return Output::error(e),
+            };
+            match cli::load_pack(pack_dir) {
+                Ok(pack) => {
+                    if let Some(n) = todo.filter(|n| !pack.lessons.iter().any(|l| l.todo == *n)) {
+                        let known: Vec<String> =
+                            pack.lessons.iter().map(|l| l.todo.to_string()).collect();
+                        return Output::error(format!(
+                            "--todo {n}: the pack has TODOs {}",
+                            known.join(", ")
+                        ));
+                    }
+                    let (out, code) = cli::check::report(&input, &pack, format, todo);
+                    Output::out(out, code)
+                }
+                Err(e) => Output::error(e),
+            }
+        }
+        Some(Command::Class { command }) => {
+            let pack = match cli::load_pack(pack_dir) {
+                Ok(p) => p,
+                Err(e) => return Output::error(e),
+            };
+            match command {
                 ClassCommand::Watch {
                     dir,
                     stuck_after,
                     poll,
                     ascii,
-                },
-        }) => {
-            let pack = match cli::load_pack(cli.pack.as_ref()) {
-                Ok(p) => p,
-                Err(e) => return fail(e),
-            };
-            let stuck = std::time::Duration::from_secs(stuck_after.saturating_mul(60));
-            let poll = std::time::Duration::from_secs(poll.max(1));
-            match stagecraft::class::watch::run(&dir, pack, stuck, poll, ascii || cli.ascii) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(e),
-            }
-        }
-        Some(Command::Class {
-            command:
+                } => {
+                    let stuck = std::time::Duration::from_secs(stuck_after.saturating_mul(60));
+                    let poll = std::time::Duration::from_secs(poll.max(1));
+                    match stagecraft::class::watch::run(&dir, pack, stuck, poll, ascii || cli.ascii)
+                    {
+                        Ok(()) => Output::default(),
+                        Err(e) => Output::error(e),
+                    }
+                }
                 ClassCommand::Grade {
                     inputs,
                     format,
                     output,
                     jobs,
+                } => match cli::class::grade(&inputs, &pack, format, output.as_deref(), jobs) {
+                    Ok(out) => Output::out(out, EXIT_OK),
+                    Err(e) => Output::error(e),
                 },
-        }) => {
-            let pack = match cli::load_pack(cli.pack.as_ref()) {
-                Ok(p) => p,
-                Err(e) => return fail(e),
-            };
-            match cli::class::grade(&inputs, &pack, format, output.as_deref(), jobs) {
-                Ok(out) => emit(out, cli::EXIT_OK),
-                Err(e) => fail(e),
-            }
-        }
-        Some(Command::Lessons {
-            command: LessonsCommand::Validate { dir },
-        }) => {
-            let (out, code) = cli::validate::run(dir.as_ref().or(cli.pack.as_ref()));
-            emit(out, code)
-        }
-        Some(Command::Check { file, format, todo }) => {
-            let pack = match cli::load_pack(cli.pack.as_ref()) {
-                Ok(p) => p,
-                Err(e) => return fail(e),
-            };
-            if let Some(n) = todo.filter(|n| !pack.lessons.iter().any(|l| l.todo == *n)) {
-                let known: Vec<String> = pack.lessons.iter().map(|l| l.todo.to_string()).collect();
-                return fail(format!(
-                    "--todo {n}: the pack has TODOs {}",
-                    known.join(", ")
-                ));
-            }
-            match cli::read_input(&file) {
-                Ok(input) => {
-                    let (out, code) = cli::check::report(&input, &pack, format, todo);
-                    print!("{out}");
-                    ExitCode::from(code)
-                }
-                Err(e) => fail(e),
             }
         }
         Some(Command::Analyze { file, format }) => {
-            let pack = match cli::load_pack(cli.pack.as_ref()) {
-                Ok(p) => p,
-                Err(e) => return fail(e),
+            let input = match cli::read_input(&file) {
+                Ok(i) => i,
+                Err(e) => return Output::error(e),
             };
-            match cli::read_input(&file) {
-                Ok(input) => {
-                    print!("{}", cli::analyze::run(&input, &pack, format));
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(e),
+            match cli::load_pack(pack_dir) {
+                Ok(pack) => Output::out(cli::analyze::run(&input, &pack, format), EXIT_OK),
+                Err(e) => Output::error(e),
             }
         }
-        None => {
-            let pack = match cli::load_pack(cli.pack.as_ref()) {
-                Ok(p) => p,
-                Err(e) => return fail(e),
-            };
-            let place = match (&cli.file, &cli.student) {
-                (Some(f), _) => stagecraft::tui::Place::File(f),
-                (None, Some(name)) => stagecraft::tui::Place::Student(name),
-                (None, None) => stagecraft::tui::Place::Lab,
-            };
-            match stagecraft::tui::run(pack, place, cli.ascii) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(e),
-            }
-        }
+        None => match cli::load_pack(pack_dir) {
+            Ok(pack) => match stagecraft::tui::run(pack, place(&cli), cli.ascii) {
+                Ok(()) => Output::default(),
+                Err(e) => Output::error(e),
+            },
+            Err(e) => Output::error(e),
+        },
     }
+}
+
+/// Where the tutorial works: `--file`, `--student` (or STAGECRAFT_STUDENT), or the lab.
+fn place(cli: &Cli) -> stagecraft::tui::Place<'_> {
+    match (&cli.file, &cli.student) {
+        (Some(f), _) => stagecraft::tui::Place::File(f),
+        (None, Some(name)) => stagecraft::tui::Place::Student(name),
+        (None, None) => stagecraft::tui::Place::Lab,
+    }
+}
+
+/// clap's help, version and usage errors, as output like any command's (clap would print
+/// them itself and ignore write errors).
+fn clap_output(e: &clap::Error) -> Output {
+    let to_stderr = e.use_stderr();
+    let is_terminal = if to_stderr {
+        io::stderr().is_terminal()
+    } else {
+        io::stdout().is_terminal()
+    };
+    let text = if is_terminal {
+        e.render().ansi().to_string()
+    } else {
+        e.render().to_string()
+    };
+    let code = u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE);
+    if to_stderr {
+        Output {
+            stderr: text,
+            code,
+            ..Output::default()
+        }
+    } else {
+        Output::out(text, code)
+    }
+}
+
+fn write_flushed(stream: &mut impl Write, text: &str) -> io::Result<()> {
+    stream.write_all(text.as_bytes())?;
+    stream.flush()
+}
+
+/// The one place that writes a command's output. A closed pipe (`stagecraft check | head -1`)
+/// ends the output quietly and keeps the command's exit code, as if it had all been read;
+/// any other write error (a full disk) is one line on stderr and exit 2. Errors writing to
+/// stderr itself have nowhere to go and are dropped; they never panic as `print!` would.
+fn deliver(output: &Output) -> ExitCode {
+    let code = match write_flushed(&mut io::stdout().lock(), &output.stdout) {
+        Ok(()) => output.code,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => output.code,
+        Err(e) => {
+            let _ = write_flushed(
+                &mut io::stderr().lock(),
+                &format!("stagecraft: cannot write the output: {e}\n"),
+            );
+            EXIT_USAGE
+        }
+    };
+    let _ = write_flushed(&mut io::stderr().lock(), &output.stderr);
+    ExitCode::from(code)
+}
+
+fn main() -> ExitCode {
+    let output = match Cli::try_parse() {
+        Ok(cli) => run(cli),
+        Err(e) => clap_output(&e),
+    };
+    deliver(&output)
 }
