@@ -28,6 +28,9 @@ pub struct Submission {
     pub path: PathBuf,
     /// The student's folder, when the submission is one (its progress file is read).
     pub folder: Option<PathBuf>,
+    /// The class folder it was found in: nothing outside it is read (a student's link to
+    /// the instructor's files is refused). None for files named one by one.
+    pub root: Option<PathBuf>,
 }
 
 /// The submissions in `inputs`: one folder holding the class (`DIR/<name>/Dockerfile`,
@@ -59,7 +62,9 @@ fn collect_dir(dir: &Path) -> Result<(Vec<Submission>, Vec<String>), String> {
             continue;
         }
         if name.ends_with(".Dockerfile") || path.is_dir() {
-            subs.push(submission_of(&path));
+            let mut sub = submission_of(&path);
+            sub.root = Some(dir.to_path_buf());
+            subs.push(sub);
         } else {
             skipped.push(name);
         }
@@ -82,6 +87,7 @@ fn submission_of(path: &Path) -> Submission {
             student: stem.to_string(),
             path: path.to_path_buf(),
             folder: None,
+            root: None,
         };
     }
     if path.is_dir() {
@@ -89,6 +95,7 @@ fn submission_of(path: &Path) -> Submission {
             student: file_name,
             path: path.join(DOCKERFILE),
             folder: Some(path.to_path_buf()),
+            root: None,
         };
     }
     match path.parent().filter(|_| file_name == DOCKERFILE) {
@@ -96,11 +103,13 @@ fn submission_of(path: &Path) -> Submission {
             student: name(parent),
             path: path.to_path_buf(),
             folder: Some(parent.to_path_buf()),
+            root: None,
         },
         _ => Submission {
             student: file_name,
             path: path.to_path_buf(),
             folder: None,
+            root: None,
         },
     }
 }
@@ -329,7 +338,7 @@ pub fn grade_one(sub: &Submission, pack: &Pack) -> Graded {
         Some(f) => read_effort(&f.join(PROGRESS)),
         None => (None, None),
     };
-    let verdict = match read_submission(&sub.path) {
+    let verdict = match read_submission_within(&sub.path, sub.root.as_deref()) {
         Err(why) => Verdict::Bad(why),
         Ok(text) => {
             match panic::catch_unwind(AssertUnwindSafe(|| Analysis::of(&text, pack))) {
@@ -366,6 +375,18 @@ pub fn grade_one(sub: &Submission, pack: &Pack) -> Graded {
         effort,
         effort_note,
     }
+}
+
+/// The submission's text, or why it cannot be graded; with `root`, a file that is (or
+/// links to) something outside that folder is not read.
+pub fn read_submission_within(path: &Path, root: Option<&Path>) -> Result<String, String> {
+    if let Some(root) = root
+        && let (Ok(file), Ok(root)) = (fs::canonicalize(path), fs::canonicalize(root))
+        && !file.starts_with(&root)
+    {
+        return Err("a link that leads outside the class folder: not read".into());
+    }
+    read_submission(path)
 }
 
 /// The submission's text, or why it cannot be graded.
@@ -474,6 +495,27 @@ mod tests {
         assert_eq!(why("dir"), "a directory, not a Dockerfile");
         assert!(why("big").starts_with("too large: 1048577 bytes"));
         assert_eq!(why("nothing"), "missing");
+    }
+
+    #[test]
+    fn a_link_out_of_the_class_folder_is_not_read() {
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("grades.csv");
+        fs::write(&secret, "FROM secret AS builder\n").unwrap();
+        let class = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(&secret, class.path().join("eve.Dockerfile")).unwrap();
+        fs::write(class.path().join("ana.Dockerfile"), "FROM x\n").unwrap();
+        std::os::unix::fs::symlink("ana.Dockerfile", class.path().join("al.Dockerfile")).unwrap();
+        let (subs, _) = collect(&[class.path().to_path_buf()]).unwrap();
+        let g = grade_all(&subs, &Pack::embedded().unwrap(), Some(1));
+        assert_eq!(g[2].student, "eve");
+        assert_eq!(
+            g[2].bad_reason(),
+            Some("a link that leads outside the class folder: not read")
+        );
+        // A link inside the folder is fine.
+        assert_eq!(g[0].student, "al");
+        assert!(g[0].bad_reason().is_none());
     }
 
     #[test]

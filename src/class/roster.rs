@@ -227,6 +227,45 @@ fn snapshot(p: &Progress, pack: &Pack) -> Snapshot {
 mod tests {
     use super::*;
     use crate::tui::storage::Workspace;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Whatever bytes the files hold (half-written, another program's, binary), the
+        /// student is read without a panic, and a file that is not ours is "unreadable".
+        #[test]
+        fn any_bytes_are_read_without_a_panic(
+            progress in proptest::collection::vec(any::<u8>(), 0..300),
+            owner in proptest::collection::vec(any::<u8>(), 0..300),
+            json_prefix in 0usize..400,
+        ) {
+            let pack = Pack::embedded().unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let folder = dir.path().join("x");
+            fs::create_dir_all(&folder).unwrap();
+            fs::write(folder.join(PROGRESS), &progress).unwrap();
+            fs::write(folder.join(OWNER), &owner).unwrap();
+            let s = read_student(&folder, "x", &pack);
+            prop_assert!(matches!(s.record, Record::Unreadable(_)) || progress.is_empty());
+            // A real progress file cut anywhere.
+            let mut p = Progress::default();
+            p.todo_mut(3).hints = 2;
+            let whole = serde_json::to_vec(&crate::tui::storage::ProgressFile {
+                version: 2,
+                files: [("Dockerfile".to_string(), p)].into(),
+            })
+            .unwrap();
+            let cut = &whole[..json_prefix.min(whole.len())];
+            fs::write(folder.join(PROGRESS), cut).unwrap();
+            fs::remove_file(folder.join(OWNER)).unwrap();
+            let s = read_student(&folder, "x", &pack);
+            if cut.len() < whole.len() {
+                prop_assert!(matches!(s.record, Record::Unreadable(_)), "{:?}", s.record);
+            } else {
+                prop_assert!(matches!(s.record, Record::Read(_)));
+            }
+        }
+    }
 
     #[test]
     fn students_are_read_and_broken_files_make_them_unreadable() {

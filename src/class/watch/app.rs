@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::KeyEvent;
 
 use super::keys::{self, Action, Context};
-use crate::class::grade::read_submission;
+use crate::class::grade::read_submission_within;
 use crate::class::roster::{Record, Roster, Student};
 use crate::class::{DOCKERFILE, students_dir};
 use crate::grade::{Analysis, TodoVerdict};
@@ -63,7 +63,7 @@ impl Detail {
         let stamp = std::fs::metadata(&path)
             .ok()
             .map(|m| (m.len(), m.modified().ok()));
-        let (lines, todos, failing_lines) = match read_submission(&path) {
+        let (lines, todos, failing_lines) = match read_submission_within(&path, Some(dir)) {
             Ok(text) => {
                 let analysis = Analysis::of(&text, pack);
                 let failing = analysis.failing_lines();
