@@ -6,6 +6,7 @@
 #[doc(hidden)]
 pub mod bench_input;
 pub mod cli;
+pub mod compare;
 pub mod facts;
 pub mod grade;
 pub mod pack;

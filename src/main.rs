@@ -47,6 +47,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Build the baseline and your Dockerfile with Docker, measure and run both (exit 0:
+    /// yours builds and serves as non-root, 1: it does not, 2: usage, 3: no Docker engine).
+    Compare(cli::compare::Args),
     /// Work on lesson packs.
     Lessons {
         #[command(subcommand)]
@@ -114,6 +117,7 @@ fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
+        Some(Command::Compare(args)) => ExitCode::from(cli::compare::main(args, cli.pack.as_ref())),
         None => {
             let pack = match cli::load_pack(cli.pack.as_ref()) {
                 Ok(p) => p,
