@@ -22,10 +22,10 @@ pub fn get(port: u16, path: &str, timeout: Duration) -> std::io::Result<Response
     let mut stream = TcpStream::connect_timeout(&addr, timeout)?;
     stream.set_read_timeout(Some(timeout))?;
     stream.set_write_timeout(Some(timeout))?;
-    write!(
-        stream,
+    let request = format!(
         "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: stagecraft\r\nConnection: close\r\n\r\n"
-    )?;
+    );
+    stream.write_all(request.as_bytes())?;
     let mut raw = Vec::new();
     stream.take(MAX_BODY).read_to_end(&mut raw)?;
     parse(&raw).ok_or_else(|| {
@@ -78,6 +78,15 @@ mod tests {
         assert!(parse(b"").is_none());
     }
 
+    fn read_request(s: &mut std::net::TcpStream) -> String {
+        let mut request = Vec::new();
+        let mut byte = [0u8; 1];
+        while !request.ends_with(b"\r\n\r\n") && s.read(&mut byte).unwrap() == 1 {
+            request.push(byte[0]);
+        }
+        String::from_utf8(request).unwrap()
+    }
+
     #[test]
     fn gets_from_a_local_server_and_reports_a_closed_connection() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -97,7 +106,7 @@ mod tests {
                 .unwrap();
             drop(s);
             let (mut s, _) = listener.accept().unwrap();
-            let _ = s.read(&mut buf).unwrap();
+            read_request(&mut s);
             drop(s);
         });
         let r = get(port, "/info", Duration::from_secs(5)).unwrap();
