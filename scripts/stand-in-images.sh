@@ -245,13 +245,16 @@ RUN set -eux; \\
 			-o \\( -type f -a \\( -name '*.pyc' -o -name '*.pyo' -o -name 'libpython*.a' \\) \\) \\
 		\\) -exec rm -rf '{}' + ; \\
 	ldconfig; \\
+	python3 --version
+# a second RUN, so that a failure after the compile does not compile again
+RUN set -eux; \\
 	export PYTHONDONTWRITEBYTECODE=1; \\
 	pip3 install --disable-pip-version-check --no-cache-dir --no-compile \\
 		'pip==24.0' 'setuptools==65.5.1' 'wheel<0.46'; \\
 	find /usr/local -depth -name __pycache__ -exec rm -rf '{}' + ; \\
 	for src in idle3 pip3 pydoc3 python3 python3-config; do \\
 		dst="\$(echo "\$src" | tr -d 3)"; \\
-		ln -svT "\$src" "/usr/local/bin/\$dst"; \\
+		[ -e "/usr/local/bin/\$dst" ] || ln -svT "\$src" "/usr/local/bin/\$dst"; \\
 	done; \\
 	mkdir -p /out; \\
 	cp -a /usr/local /out/full; \\

@@ -1,7 +1,7 @@
 //! Real failures in the learner's terms: the text Docker, pip or the container printed,
 //! read beside the file's facts, becomes the TODO to revisit and what to change.
 
-use crate::facts::{Facts, PipTarget, Stage};
+use crate::facts::{Facts, Stage};
 use crate::rules::Params;
 
 /// What went wrong, with the text it left behind.
@@ -239,10 +239,9 @@ fn start_problem(text: &str, facts: &Facts, params: &Params) -> Option<Explanati
         return Some(unknown_user(&user));
     }
     let non_root_user = fin
-        .user
-        .as_ref()
+        .user()
         .is_some_and(|u| !matches!(u.value.split(':').next(), Some("root" | "0")));
-    let under_root_home = fin.path.iter().any(|p| p.starts_with("/root/"))
+    let under_root_home = fin.path().iter().any(|p| p.starts_with("/root/"))
         || fin.copies.iter().any(|c| c.dest_abs.starts_with("/root/"));
     let lower = text.to_lowercase();
     if non_root_user
@@ -265,7 +264,7 @@ fn start_problem(text: &str, facts: &Facts, params: &Params) -> Option<Explanati
     }
     if let Some(module) = quoted_after(text, "No module named ") {
         let build_python = facts.build().and_then(|b| b.base.python);
-        let final_python = python_of(fin, facts);
+        let final_python = fin.base.python;
         if let (Some(b), Some(f)) = (build_python, final_python)
             && b != f
         {
@@ -300,15 +299,20 @@ fn start_problem(text: &str, facts: &Facts, params: &Params) -> Option<Explanati
 }
 
 fn missing_program(program: &str, fin: &Stage, facts: &Facts, params: &Params) -> Explanation {
-    let bins: Vec<String> = copied_install_bins(fin, facts);
-    if let Some(bin) = bins.iter().find(|b| !fin.path.iter().any(|p| p == *b)) {
-        return todo(
-            5,
-            format!(
-                "`{program}` is in {bin}, which is not on the runtime stage's PATH (a new stage \
-                 starts with the default PATH). Add `ENV PATH=\"{bin}:$PATH\"` to the runtime stage."
-            ),
-        );
+    if let Some(delivery) = facts.delivery()
+        && !delivery.into_system()
+    {
+        let bin = delivery.bin_dir();
+        if !fin.path().iter().any(|p| p.trim_end_matches('/') == bin) {
+            return todo(
+                5,
+                format!(
+                    "`{program}` is in {bin}, which is not on the runtime stage's PATH (a new \
+                     stage starts with the default PATH). Add `ENV PATH=\"{bin}:$PATH\"` to the \
+                     runtime stage."
+                ),
+            );
+        }
     }
     let server = params.wsgi_servers.iter().find(|s| s.command == program);
     let installed = |package: &str| {
@@ -345,72 +349,19 @@ fn missing_program(program: &str, fin: &Stage, facts: &Facts, params: &Params) -
         format!(
             "`{program}` is not on the runtime image's PATH ({}). Copy the packages with their \
              bin folder and put that folder on PATH in the runtime stage.",
-            fin.path.join(":")
+            fin.path().join(":")
         ),
     )
-}
-
-/// The `bin` folders of install locations the final stage copies from other stages.
-fn copied_install_bins(fin: &Stage, facts: &Facts) -> Vec<String> {
-    let mut bins = Vec::new();
-    for copy in &fin.copies {
-        let Some(src_stage) = copy.from.as_ref().and_then(|f| f.stage) else {
-            continue;
-        };
-        let Some(src) = facts.stages.get(src_stage) else {
-            continue;
-        };
-        for pip in &src.pip_installs {
-            let installed_at = match &pip.target {
-                PipTarget::Venv(d) | PipTarget::Prefix(d) => d.clone(),
-                PipTarget::User => "/root/.local".to_string(),
-                PipTarget::Target(_) | PipTarget::System => continue,
-            };
-            let copied = copy
-                .sources
-                .iter()
-                .any(|s| s.trim_end_matches('/') == installed_at.trim_end_matches('/'));
-            if copied {
-                let dest = if copy.dest_abs.ends_with('/') && copy.sources.len() > 1 {
-                    format!("{}{}", copy.dest_abs, basename(&installed_at))
-                } else {
-                    copy.dest_abs.trim_end_matches('/').to_string()
-                };
-                bins.push(format!("{dest}/bin"));
-            }
-        }
-    }
-    bins
 }
 
 fn build_install_dirs(facts: &Facts) -> Vec<String> {
     let Some(build) = facts.build() else {
         return vec![];
     };
-    build
-        .pip_installs
-        .iter()
-        .filter_map(|p| match &p.target {
-            PipTarget::Venv(d) | PipTarget::Prefix(d) | PipTarget::Target(d) => Some(d.clone()),
-            PipTarget::User => Some("/root/.local".to_string()),
-            PipTarget::System => None,
-        })
+    facts
+        .installs_of(build.index)
+        .filter_map(|p| p.dir(build.base.python))
         .collect()
-}
-
-/// The Python version a stage runs: its own base, or its parent stage's.
-fn python_of(stage: &Stage, facts: &Facts) -> Option<(u32, u32)> {
-    match stage.parent {
-        Some(p) => facts.stages.get(p).and_then(|s| python_of(s, facts)),
-        None => stage.base.python,
-    }
-}
-
-fn basename(path: &str) -> &str {
-    path.trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or(path)
 }
 
 /// The quoted word after `marker`: `exec: "gunicorn"` → gunicorn, `named 'flask'` → flask,

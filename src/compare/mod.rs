@@ -459,11 +459,7 @@ fn base_images(facts: &Facts) -> Vec<String> {
 
 /// The image the final stage starts from, through `FROM <stage>` chains.
 fn final_base(facts: &Facts) -> Option<String> {
-    let mut stage = facts.final_stage()?;
-    while let Some(parent) = stage.parent {
-        stage = facts.stages.get(parent)?;
-    }
-    Some(stage.base.text.clone())
+    facts.final_stage().map(|s| s.base.text.clone())
 }
 
 /// A history row's instruction as written in a Dockerfile, on one line.
