@@ -33,6 +33,8 @@ pub struct Built {
     /// Docker's error line when it failed.
     pub error: Option<String>,
     pub timed_out: bool,
+    /// Stopped by the cancel flag (the build was killed).
+    pub cancelled: bool,
     /// Steps that came from the layer cache, and steps in all.
     pub cached_steps: usize,
     pub total_steps: usize,
@@ -48,7 +50,9 @@ pub struct Step {
     pub instruction: Option<String>,
 }
 
-/// Builds `dockerfile` (its text, sent on standard input) in `context` as `tag`.
+/// Builds `dockerfile` (its text, sent on standard input) in `context` as `tag`. When
+/// `cancel` is raised the build is killed and the result says `cancelled`, with the step
+/// images made so far, for the caller to remove.
 pub fn build(
     docker: &mut Docker,
     tag: &str,
@@ -57,21 +61,22 @@ pub fn build(
     timeout: Duration,
     on_line: &mut dyn FnMut(&Step, &[String]),
     cancel: &AtomicBool,
-) -> Result<Built, Cancelled> {
-    let first = build_once(docker, tag, dockerfile, context, timeout, on_line, cancel)?;
+) -> Built {
+    let first = build_once(docker, tag, dockerfile, context, timeout, on_line, cancel);
     let buildkit_unusable = !first.ok
+        && !first.cancelled
         && docker.buildkit() != Some(false)
         && first.log.iter().any(|l| l.contains(NO_BUILDX));
     if !buildkit_unusable {
-        return Ok(first);
+        return first;
     }
     docker.use_legacy_builder();
-    let mut again = build_once(docker, tag, dockerfile, context, timeout, on_line, cancel)?;
+    let mut again = build_once(docker, tag, dockerfile, context, timeout, on_line, cancel);
     again.notes.push(
         "BuildKit cannot run here (the buildx plugin is missing): built with the legacy builder (DOCKER_BUILDKIT=0)"
             .to_string(),
     );
-    Ok(again)
+    again
 }
 
 enum Line {
@@ -87,7 +92,7 @@ fn build_once(
     timeout: Duration,
     on_line: &mut dyn FnMut(&Step, &[String]),
     cancel: &AtomicBool,
-) -> Result<Built, Cancelled> {
+) -> Built {
     let started = Instant::now();
     let mut cmd = docker.command();
     cmd.args([
@@ -108,10 +113,10 @@ fn build_once(
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => {
-            return Ok(Built {
+            return Built {
                 error: Some(format!("cannot run docker build: {e}")),
                 ..Built::default()
-            });
+            };
         }
     };
     if let Some(mut stdin) = child.stdin.take() {
@@ -139,8 +144,8 @@ fn build_once(
     loop {
         if cancel.load(Ordering::SeqCst) {
             let _ = child.kill();
-            let _ = child.wait();
-            return Err(Cancelled);
+            built.cancelled = true;
+            break;
         }
         if started.elapsed() > timeout {
             let _ = child.kill();
@@ -182,7 +187,9 @@ fn build_once(
     }
     let status = child.wait().ok();
     built.seconds = started.elapsed().as_secs_f64();
-    built.ok = !built.timed_out && status.is_some_and(|s| s.success());
+    // A Ctrl-C reaches docker too: it may stop before the flag is seen above.
+    built.cancelled |= cancel.load(Ordering::SeqCst);
+    built.ok = !built.timed_out && !built.cancelled && status.is_some_and(|s| s.success());
     if !built.ok && built.error.is_none() {
         built.error = errors
             .iter()
@@ -194,7 +201,7 @@ fn build_once(
     }
     built.step = step.instruction;
     built.log = tail;
-    Ok(built)
+    built
 }
 
 fn spawn_reader(

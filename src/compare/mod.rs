@@ -232,10 +232,10 @@ impl Session<'_> {
                 self.cancel,
             )
         };
-        let built = match built {
-            Ok(b) => b,
-            Err(Cancelled) => return Err(Error::Cancelled),
-        };
+        if built.cancelled {
+            self.remove_unfinished(&built);
+            return Err(Error::Cancelled);
+        }
         image.build_seconds = (built.seconds * 10.0).round() / 10.0;
         image.notes.extend(built.notes.iter().cloned());
         if !built.ok {
@@ -353,6 +353,10 @@ impl Session<'_> {
         };
         let ran = probe::run(&docker, self.containers, &spec, &mut on_wait, self.cancel)?;
         self.containers.remove_all();
+        if self.cancel.load(std::sync::atomic::Ordering::SeqCst) {
+            // A Ctrl-C also stops the docker commands the probe ran: what they said is moot.
+            return Err(Error::Cancelled);
+        }
         let log_lines: Vec<String> = ran.logs.lines().map(str::to_string).collect();
         let failure = if let Some(error) = &ran.start_error {
             Some((
