@@ -164,7 +164,7 @@ fn build_once(
                     Line::Err(t) => (t, true),
                 };
                 let changed = read_line(&text, &mut step, &mut built, &mut last_id_cached);
-                if is_noise(&text) {
+                if is_noise(&text) || text.trim().is_empty() {
                     continue;
                 }
                 if is_err && !text.trim().is_empty() {
