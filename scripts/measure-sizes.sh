@@ -18,8 +18,9 @@ for image in python:3.11 python:3.11-slim; do
   printf '%s: %s MB\n' "$image" "$(mb "$("$DOCKER" image inspect --format '{{.Size}}' "$image")")"
 done
 
-# One container: apt first, then each requirement in file order into a virtualenv, with
-# pip's cache in its own folder so its growth is the downloaded wheels.
+# One container: apt first, then each requirement in file order into a virtualenv, and the
+# wheels it downloads (what pip's cache keeps where the index sends cache headers; a proxy
+# that strips them leaves the cache empty) fetched again with `pip download`.
 reqs=$(sed -e 's/#.*//' "$requirements" | tr -s ' \n' ' ')
 "$DOCKER" run --rm --label org.stagecraft=1 -i -e "REQS=$reqs" python:3.11-slim bash -s <<'EOF'
 set -e
@@ -37,10 +38,11 @@ for pkg in gcc g++; do
 done
 python -m venv /v
 echo "venv (python -m venv, its pip and setuptools): $(mb $(size /v)) MB"
-mkdir -p /c
+mkdir -p /w
 for req in $reqs; do
-  before=$(size /v) cache=$(size /c)
-  /v/bin/pip install -q --cache-dir /c "$req"
-  echo "pip $req: installed $(mb $(($(size /v) - before))) MB, wheels $(mb $(($(size /c) - cache))) MB"
+  before=$(size /v) wheels=$(size /w)
+  /v/bin/pip install -q --no-cache-dir "$req"
+  /v/bin/pip download -q --no-cache-dir -d /w "$req"
+  echo "pip $req: installed $(mb $(($(size /v) - before))) MB, wheels $(mb $(($(size /w) - wheels))) MB"
 done
 EOF

@@ -263,7 +263,7 @@ impl Session<'_> {
 
         self.report(role, Phase::Measuring, None, None, &[]);
         image.size_bytes = self.docker.image_size(&tag).ok();
-        image.layers = self.layers(&tag, &facts);
+        image.layers = self.layers(&tag, &file.text, &facts);
         if let Some(previous) = previous
             && self.docker.image_id(&tag).as_deref() != Some(previous.as_str())
         {
@@ -284,7 +284,7 @@ impl Session<'_> {
         }
     }
 
-    fn layers(&self, tag: &str, facts: &Facts) -> Vec<Layer> {
+    fn layers(&self, tag: &str, text: &str, facts: &Facts) -> Vec<Layer> {
         let Ok(rows) = self.docker.history(tag) else {
             return vec![];
         };
@@ -300,11 +300,13 @@ impl Session<'_> {
             rows.len()
         };
         let size = |r: &docker::HistoryRow| r.size.trim().parse::<u64>().unwrap_or(0);
+        let written = written_instructions(&rows[..own], text, facts);
         let mut layers: Vec<Layer> = rows[..own]
             .iter()
-            .filter(|r| size(r) > 0)
-            .map(|r| Layer {
-                instruction: instruction_of(&r.created_by),
+            .zip(written)
+            .filter(|(r, _)| size(r) > 0)
+            .map(|(r, written)| Layer {
+                instruction: written.unwrap_or_else(|| instruction_of(&r.created_by)),
                 size_bytes: size(r),
             })
             .collect();
@@ -466,6 +468,92 @@ fn final_base(facts: &Facts) -> Option<String> {
     facts.final_stage().map(|s| s.base.text.clone())
 }
 
+/// For each history row of the file's own layers (newest first), the instruction as the
+/// file writes it, when the rows and the final stage's instructions line up keyword by
+/// keyword; `None` where they do not (then the history's own text is shown).
+fn written_instructions(
+    rows: &[docker::HistoryRow],
+    text: &str,
+    facts: &Facts,
+) -> Vec<Option<String>> {
+    let fallback = vec![None; rows.len()];
+    let Some(fin) = facts.final_stage() else {
+        return fallback;
+    };
+    let mut instructions = stage_instructions(text, facts, fin.index);
+    let oldest_first: Vec<&docker::HistoryRow> = rows.iter().rev().collect();
+    // The legacy builder records `--label org.stagecraft=1` as a last LABEL step.
+    if oldest_first.len() == instructions.len() + 1
+        && oldest_first
+            .last()
+            .is_some_and(|r| r.created_by.contains("LABEL org.stagecraft=1"))
+    {
+        instructions.push(("LABEL".into(), "LABEL org.stagecraft=1".into()));
+    }
+    if oldest_first.len() != instructions.len()
+        || oldest_first
+            .iter()
+            .zip(&instructions)
+            .any(|(r, (keyword, _))| row_keyword(&r.created_by) != *keyword)
+    {
+        return fallback;
+    }
+    instructions
+        .into_iter()
+        .rev()
+        .map(|(_, t)| Some(t))
+        .collect()
+}
+
+/// The instructions (keyword, one-line text) of a stage and the stages it starts from,
+/// oldest first, FROM lines left out.
+fn stage_instructions(text: &str, facts: &Facts, index: usize) -> Vec<(String, String)> {
+    let parsed = syntax::parse(text);
+    let lines: Vec<&str> = text.lines().collect();
+    let mut per_stage: Vec<Vec<(String, String)>> = Vec::new();
+    for ins in &parsed.instructions {
+        if ins.keyword == "FROM" {
+            per_stage.push(Vec::new());
+            continue;
+        }
+        let Some(current) = per_stage.last_mut() else {
+            continue;
+        };
+        let first = ins.span.line.saturating_sub(1);
+        let last = ins.span.end_line.max(ins.span.line).min(lines.len());
+        let body: Vec<&str> = lines
+            .get(first..last)
+            .unwrap_or_default()
+            .iter()
+            .map(|l| l.trim().trim_end_matches('\\').trim())
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        current.push((ins.keyword.clone(), body.join(" ")));
+    }
+    let lineage: Vec<usize> = facts.lineage(index).map(|s| s.index).collect();
+    lineage
+        .iter()
+        .rev()
+        .flat_map(|&i| per_stage.get(i).cloned().unwrap_or_default())
+        .collect()
+}
+
+/// The Dockerfile keyword a history row was made by.
+fn row_keyword(created_by: &str) -> String {
+    let text = created_by.trim();
+    if text.starts_with('|') || (text.starts_with("/bin/sh -c ") && !text.contains("#(nop)")) {
+        return "RUN".into();
+    }
+    let text = text
+        .strip_prefix("/bin/sh -c #(nop)")
+        .unwrap_or(text)
+        .trim_start();
+    text.split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_uppercase()
+}
+
 /// A history row's instruction as written in a Dockerfile, on one line.
 pub fn instruction_of(created_by: &str) -> String {
     let mut text = created_by.trim();
@@ -515,6 +603,59 @@ mod tests {
             "COPY /opt/venv /opt/venv"
         );
         assert_eq!(instruction_of(""), "(imported file system)");
+    }
+
+    fn row(created_by: &str, size: u64) -> docker::HistoryRow {
+        serde_json::from_value(serde_json::json!({
+            "ID": "x", "CreatedBy": created_by, "Size": size.to_string()
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn history_rows_line_up_with_the_file() {
+        let text = "FROM python:3.11-slim AS builder\nRUN pip install \\\n    flask\nFROM python:3.11-slim\nCOPY --from=builder /usr/local /usr/local\nCMD [\"gunicorn\"]\n";
+        let facts = facts::derive(&syntax::parse(text));
+        // Newest first, as docker history lists them; the legacy builder's LABEL last.
+        let rows = [
+            row("/bin/sh -c #(nop)  LABEL org.stagecraft=1", 0),
+            row("/bin/sh -c #(nop)  CMD [\"gunicorn\"]", 0),
+            row("/bin/sh -c #(nop) COPY dir:0123abcd in /usr/local", 100),
+        ];
+        assert_eq!(
+            written_instructions(&rows, text, &facts),
+            vec![
+                Some("LABEL org.stagecraft=1".to_string()),
+                Some("CMD [\"gunicorn\"]".to_string()),
+                Some("COPY --from=builder /usr/local /usr/local".to_string()),
+            ]
+        );
+        // BuildKit rows, no LABEL row.
+        let rows = [
+            row("CMD [\"gunicorn\"]", 0),
+            row("COPY /usr/local /usr/local # buildkit", 100),
+        ];
+        assert_eq!(
+            written_instructions(&rows, text, &facts)[1].as_deref(),
+            Some("COPY --from=builder /usr/local /usr/local")
+        );
+        // Rows that do not line up keep the history's text.
+        let rows = [row("/bin/sh -c pip install flask", 5)];
+        assert_eq!(written_instructions(&rows, text, &facts), vec![None]);
+        let lineage = stage_instructions(
+            "FROM python:3.11 AS b\nRUN a\nFROM b\nRUN b \\\n  c\n",
+            &facts::derive(&syntax::parse(
+                "FROM python:3.11 AS b\nRUN a\nFROM b\nRUN b \\\n  c\n",
+            )),
+            1,
+        );
+        assert_eq!(
+            lineage,
+            vec![
+                ("RUN".to_string(), "RUN a".to_string()),
+                ("RUN".to_string(), "RUN b c".to_string())
+            ]
+        );
     }
 
     #[test]
