@@ -21,8 +21,11 @@ done
 # One container: apt first, then each requirement in file order into a virtualenv, and the
 # wheels it downloads (what pip's cache keeps where the index sends cache headers; a proxy
 # that strips them leaves the cache empty) fetched again with `pip download`.
-reqs=$(sed -e 's/#.*//' "$requirements" | tr -s ' \n' ' ')
-"$DOCKER" run --rm --label org.stagecraft=1 -i -e "REQS=$reqs" python:3.11-slim bash -s <<'EOF'
+# numpy first: pandas and matplotlib need it, and each package is charged only with what it
+# adds to the ones before it.
+reqs=$(sed -e 's/#.*//' "$requirements" | awk 'NF { if ($1 ~ /^numpy/) print 0, $1; else print NR, $1 }' |
+  sort -n | cut -d' ' -f2 | tr '\n' ' ')
+"$DOCKER" run --rm --label org.stagecraft=1 -i -e "REQS=$reqs" -e PIP_DISABLE_PIP_VERSION_CHECK=1 -e DEBIAN_FRONTEND=noninteractive python:3.11-slim bash -s <<'EOF'
 set -e
 reqs=$REQS
 size() { du -sbx "$@" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
@@ -33,7 +36,7 @@ root1=$(size /)
 echo "apt_lists (apt-get update, lists kept): $(mb $((root1 - root0))) MB"
 for pkg in gcc g++; do
   before=$(size /)
-  apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null
+  apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null 2>&1
   echo "apt $pkg (--no-install-recommends, on python:3.11-slim): $(mb $(($(size /) - before))) MB"
 done
 python -m venv /v
@@ -41,8 +44,11 @@ echo "venv (python -m venv, its pip and setuptools): $(mb $(size /v)) MB"
 mkdir -p /w
 for req in $reqs; do
   before=$(size /v) wheels=$(size /w)
+  /v/bin/pip freeze --all | sort >/tmp/before
   /v/bin/pip install -q --no-cache-dir "$req"
-  /v/bin/pip download -q --no-cache-dir -d /w "$req"
+  # the wheels of exactly the distributions this requirement added, at the versions installed
+  /v/bin/pip freeze --all | sort | comm -13 /tmp/before - |
+    xargs -r /v/bin/pip download -q --no-cache-dir --no-deps -d /w
   echo "pip $req: installed $(mb $(($(size /v) - before))) MB, wheels $(mb $(($(size /w) - wheels))) MB"
 done
 EOF

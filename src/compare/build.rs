@@ -340,7 +340,7 @@ pub fn without_missing_frontend(
         return (
             lines.join("\n"),
             Some(format!(
-                "built without its `# syntax={image}` line: that frontend image is not on this machine and cannot be pulled offline, so Docker's built-in Dockerfile frontend was used"
+                "built without its `# syntax={image}` line: that frontend image is not on this machine and cannot be pulled offline, so the builder's own Dockerfile parser was used"
             )),
         );
     }

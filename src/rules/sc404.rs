@@ -75,6 +75,6 @@ mod tests {
             "MB of build tools",
             Consequence::BiggerImage,
         );
-        assert!(o.message.contains("about 175 MB"), "{o:?}");
+        assert!(o.message.contains("about 239 MB"), "{o:?}");
     }
 }
