@@ -20,4 +20,6 @@ COPY app.py ./
 
 USER 10001:10001
 EXPOSE 5000
+# The image has no curl: Python's own urllib asks the app whether it is up.
+HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5000/status', timeout=2)"
 CMD ["gunicorn", "-b", "0.0.0.0:5000", "-w", "2", "app:app"]

@@ -22,5 +22,7 @@ COPY --chown=app:app app.py .
 
 USER app
 EXPOSE 5000
+# The image has no curl: Python's own urllib asks the app whether it is up.
+HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5000/status', timeout=2)"
 ENTRYPOINT ["gunicorn"]
 CMD ["-b", "0.0.0.0:5000", "app:app"]

@@ -31,7 +31,7 @@ COPY --chown=appuser:appuser app.py .
 
 USER appuser
 EXPOSE 5000
-HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5000/status')"
+HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5000/status', timeout=2)"
 
 # TODO 7: gunicorn in exec form on all interfaces
 CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]

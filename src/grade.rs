@@ -53,7 +53,8 @@ impl TodoVerdict {
     }
 }
 
-/// Everything derived from one version of the Dockerfile text.
+/// Everything derived from one version of the Dockerfile text. `parsed` keeps its
+/// diagnostics, comments and TODO markers; its instructions are read into `facts` and let go.
 #[derive(Debug, Clone)]
 pub struct Analysis {
     pub parsed: Parsed,
@@ -63,8 +64,10 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn of(text: &str, pack: &Pack) -> Analysis {
-        let parsed = syntax::parse(text);
+        let mut parsed = syntax::parse(text);
         let facts = facts::derive(&parsed);
+        // Views read the diagnostics and TODO markers; the instructions live on as facts.
+        parsed.instructions = Vec::new();
         let todos = grade(&pack.lessons, &pack.params, &facts);
         Analysis {
             parsed,

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod compare;
 pub mod facts;
 pub mod grade;
+pub mod hints;
 pub mod pack;
 pub mod report;
 pub mod rules;

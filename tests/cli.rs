@@ -36,7 +36,7 @@ fn the_starter_fails_every_todo() {
     assert!(out.contains("0/7 TODOs pass"));
     assert_eq!(out.matches('✗').count(), 7);
     assert!(
-        out.contains("SC701 line 43: the command is in shell form"),
+        out.contains("SC701 line 57: the command is in shell form"),
         "{out}"
     );
 }
@@ -56,7 +56,7 @@ fn json_follows_the_contract() {
     let rule = &todos[0]["rules"][0];
     assert_eq!(rule["id"], "SC101");
     assert_eq!(rule["passed"], false);
-    assert_eq!(rule["line"], 10);
+    assert_eq!(rule["line"], 14);
     assert!(rule["message"].as_str().unwrap().contains("only one stage"));
     assert!(v["diagnostics"].as_array().unwrap().is_empty());
 }
@@ -208,4 +208,23 @@ fn a_broken_line_is_reported_as_an_error_with_its_place() {
         "{out}"
     );
     assert!(out.contains("✓ TODO 1"), "the rest is still graded:\n{out}");
+}
+
+/// The tutorial calls every reference solution complete; `analyze` agrees (each has a
+/// HEALTHCHECK, as pack.yaml says).
+#[test]
+fn analyze_scores_every_reference_solution_seven_of_seven() {
+    for s in [
+        "solutions/venv.Dockerfile",
+        "solutions/user.Dockerfile",
+        "solutions/prefix.Dockerfile",
+    ] {
+        let o = stagecraft(&["analyze", s, "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(
+            (v["score"].as_u64(), v["total"].as_u64()),
+            (Some(7), Some(7)),
+            "{s}"
+        );
+    }
 }

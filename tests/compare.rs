@@ -423,22 +423,25 @@ fn interrupting_removes_what_it_started() {
         let stderr = child.stderr.take().unwrap();
         let deadline = Instant::now() + Duration::from_secs(300);
         let mut seen = String::new();
+        let mut sent = false;
         for line in BufReader::new(stderr).lines() {
             let line = line.unwrap();
             seen.push_str(&line);
             seen.push('\n');
             let reached = match phase {
                 "running" => line.contains("yours running: waiting"),
-                _ => line.contains("yours building step 2/2"),
+                _ => line.contains("yours building step 2/"),
             };
-            if reached {
+            if reached && !sent {
                 // Let the step get going inside the engine, then interrupt as Ctrl-C does.
                 std::thread::sleep(Duration::from_secs(2));
                 unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-                break;
+                sent = true;
             }
             assert!(Instant::now() < deadline, "never reached {phase}:\n{seen}");
         }
+        assert!(sent, "never reached {phase}:\n{seen}");
+        assert!(seen.contains("interrupted"), "{seen}");
         let status = child.wait().unwrap();
         assert_eq!(status.code(), Some(130), "{phase}:\n{seen}");
         assert_eq!(containers(NAME), Vec::<String>::new(), "{phase}");

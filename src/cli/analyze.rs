@@ -15,6 +15,8 @@ use crate::syntax::Diagnostic;
 const RULE_LINE: &str = "------------------------------------------------------------";
 const BANNER: &str = "============================================================";
 const IMAGE: &str = "flask-demo";
+/// Stages drawn in the text report; the JSON has them all.
+const MAX_DIAGRAM_STAGES: usize = 40;
 
 #[derive(Serialize)]
 struct Check {
@@ -120,7 +122,8 @@ pub fn run(input: &Input, pack: &Pack, format: Format) -> String {
         let _ = writeln!(o, "   ⚠ {}:{}:{}: {}", r.file, d.line, d.column, d.message);
     }
     let _ = writeln!(o, "\n🔄 Build Stage Flow:\n{BANNER}\n");
-    for line in diagram::render(&r.diagram, 76, false) {
+    let (shown, _) = r.diagram.trimmed(MAX_DIAGRAM_STAGES);
+    for line in diagram::render(&shown, 76, false) {
         let _ = writeln!(o, "  {}", line.text);
     }
     let _ = writeln!(o, "\n🔍 Best Practices Validation:\n{RULE_LINE}");

@@ -51,7 +51,7 @@ pub fn main(args: Args, pack_dir: Option<&PathBuf>) -> u8 {
     match prepare(&args, pack_dir) {
         Ok((options, params)) => execute(&options, &params, args.format),
         Err(message) => {
-            eprintln!("stagecraft compare: {message}");
+            say(&format!("stagecraft compare: {message}"));
             EXIT_USAGE
         }
     }
@@ -157,19 +157,24 @@ fn execute(options: &Options, params: &crate::rules::Params, format: Format) -> 
             } else {
                 "."
             };
-            eprintln!(
+            say(&format!(
                 "stagecraft compare: {why}{stop}\n\
                  It needs a running Docker Engine: install Docker Engine (or Docker Desktop) and \
                  start it (for example `sudo systemctl start docker`), then try again.\n\
                  `stagecraft analyze` still estimates the sizes without one."
-            );
+            ));
             EXIT_NO_ENGINE
         }
         Err(Error::Cancelled) => {
-            eprintln!("stagecraft compare: interrupted; the containers it started were removed.");
+            say("stagecraft compare: interrupted; the containers it started were removed.");
             EXIT_INTERRUPTED
         }
     }
+}
+
+/// A line on stderr; a closed stderr (the reader went away) is not worth a panic.
+fn say(text: &str) {
+    let _ = writeln!(std::io::stderr(), "{text}");
 }
 
 /// Progress on stderr: one line per step; on a terminal the line is rewritten in place.

@@ -1,8 +1,6 @@
 //! Where the build stage put the packages, which stage that is, and how the packages reach
 //! the final stage.
 
-use std::collections::{HashMap, HashSet};
-
 use super::{CopyFact, Facts, PipInstall, PipTarget, Stage};
 
 /// The final stage's `COPY --from` that carries the installed packages.
@@ -44,22 +42,23 @@ pub fn delivery(facts: &Facts) -> Option<Delivery<'_>> {
     if build.index == fin.index {
         return None;
     }
-    let installs: Vec<(&PipInstall, String)> = facts
-        .installs_of(build.index)
-        .filter_map(|p| Some((p, p.dir(build.base.python)?)))
-        .collect();
     for copy in fin
         .copies
         .iter()
         .filter(|c| c.from_stage() == Some(build.index))
     {
-        for (install, dir) in &installs {
-            if let Some(lands_at) = copy.lands(dir) {
+        for source in &copy.sources {
+            let Some((stage, index)) = build.state.install_under(source) else {
+                continue;
+            };
+            let install = facts.stages.get(stage)?.pip_installs.get(index)?;
+            let dir = install.dir(facts.stages[stage].base.python)?;
+            if let Some(lands_at) = copy.lands(&dir) {
                 return Some(Delivery {
                     build,
                     copy,
                     install,
-                    installed_at: dir.clone(),
+                    installed_at: dir,
                     lands_at,
                 });
             }
@@ -69,7 +68,8 @@ pub fn delivery(facts: &Facts) -> Option<Delivery<'_>> {
 }
 
 /// The stage the final stage takes its dependencies from: the one whose installed packages
-/// it copies; else one it copies from; else the one it starts from.
+/// it copies; else one it copies from that installs something; else one it copies from;
+/// else the one it starts from.
 pub fn find_build_stage(facts: &Facts) -> Option<usize> {
     let stages = &facts.stages;
     let last = stages.len().checked_sub(1)?;
@@ -77,52 +77,33 @@ pub fn find_build_stage(facts: &Facts) -> Option<usize> {
         return Some(0);
     }
     let fin = &stages[last];
-    let mut sources: Vec<usize> = Vec::new();
-    let mut seen = HashSet::new();
-    for c in &fin.copies {
-        if let Some(i) = c.from_stage().filter(|&i| i != last)
-            && seen.insert(i)
-        {
-            sources.push(i);
-        }
-    }
+    let mut first_source = None;
     let mut with_installs = None;
-    for &i in &sources {
-        // Every folder above an install directory, so each copy source is one lookup.
-        let mut covered: HashMap<String, ()> = HashMap::new();
-        let python = stages[i].base.python;
-        let mut any = false;
-        for p in facts.installs_of(i) {
-            any = true;
-            let Some(dir) = p.dir(python) else { continue };
-            let mut d = dir.trim_end_matches('/');
-            loop {
-                covered.insert(d.to_string(), ());
-                match d.rfind('/') {
-                    Some(pos) => d = d.get(..pos).unwrap_or(""),
-                    None => break,
-                }
-                if d.is_empty() {
-                    covered.insert(String::new(), ());
-                    break;
-                }
-            }
-        }
-        let carries = fin.copies.iter().any(|c| {
-            c.from_stage() == Some(i)
-                && c.sources
-                    .iter()
-                    .any(|s| covered.contains_key(s.trim_end_matches('/')))
-        });
-        if carries {
+    let mut on_python = None;
+    for c in &fin.copies {
+        let Some(i) = c.from_stage().filter(|&i| i != last) else {
+            continue;
+        };
+        let source = &stages[i];
+        if c.sources
+            .iter()
+            .any(|s| source.state.install_under(s).is_some())
+        {
             return Some(i);
         }
-        if any && with_installs.is_none() {
+        first_source.get_or_insert(i);
+        if with_installs.is_none() && source.state.install_under("").is_some() {
             with_installs = Some(i);
+        }
+        // Packages installed by a script the analyzer cannot read still come from a
+        // Python stage rather than, say, a Node stage that built the assets.
+        if on_python.is_none() && source.base.official_python {
+            on_python = Some(i);
         }
     }
     with_installs
-        .or(sources.first().copied())
+        .or(on_python)
+        .or(first_source)
         .or(fin.parent)
         .or_else(|| {
             stages[..last]

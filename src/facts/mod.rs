@@ -21,7 +21,8 @@ pub use python::{Installer, PipInstall, PipTarget, requirement_name};
 pub use state::State;
 pub use users::{built_in_group, built_in_user, is_numeric, split_owner};
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use dockerfile_parser::ImageRef;
 
@@ -102,7 +103,7 @@ pub struct Stage {
     /// `FROM builder`: the stage this one starts from.
     pub parent: Option<usize>,
     /// Keywords in order, with their lines (for the diagram and for ordering checks).
-    pub instructions: Vec<At<String>>,
+    pub instructions: Vec<At<&'static str>>,
     // What this stage itself does (a parent's work is reached through `parent`).
     pub package_runs: Vec<PackageRun>,
     pub pip_installs: Vec<PipInstall>,
@@ -115,10 +116,13 @@ pub struct Stage {
     pub copies: Vec<CopyFact>,
     /// A COPY that replaced the stage's accounts (`/etc/passwd`) with another stage's.
     pub accounts_replaced: Option<usize>,
-    /// Everything true at the end of the stage, inherited included.
-    pub state: State,
+    /// Everything true at the end of the stage, inherited included. Dropped (left empty)
+    /// for a stage nothing builds on or copies from, once it is read: only the stages the
+    /// final image is made from are asked about it, and a file of 100,000 stages would
+    /// otherwise hold 100,000 of them.
+    pub state: Arc<State>,
     /// The command a container of this stage starts with.
-    pub command: Option<ContainerCommand>,
+    pub command: Option<Box<ContainerCommand>>,
 }
 
 impl Stage {
@@ -137,7 +141,7 @@ impl Stage {
         self.state.env_value(key)
     }
 
-    pub fn path(&self) -> &[String] {
+    pub fn path(&self) -> &[std::sync::Arc<str>] {
         self.state.path()
     }
 
@@ -187,6 +191,7 @@ impl Stage {
     /// Whether `name` exists as a user at `line` (created before it, built in, or a number).
     pub fn user_exists(&self, name: &str, line: usize) -> bool {
         is_numeric(name)
+            || !self.base.known_accounts()
             || (self.base.nonroot && name == "nonroot")
             || built_in_user(name)
             || self.state.user_created(name).is_some_and(|l| l < line)
@@ -242,6 +247,7 @@ pub fn derive(parsed: &Parsed) -> Facts {
     let mut global_args: HashMap<String, String> = HashMap::new();
     let mut stages: Vec<Stage> = Vec::new();
     let mut names: HashMap<String, usize> = HashMap::new();
+    let referenced = referenced_stages(parsed);
 
     for ins in &parsed.instructions {
         if let Kind::From {
@@ -257,6 +263,9 @@ pub fn derive(parsed: &Parsed) -> Facts {
                 image_text.clone()
             };
             let parent = names.get(&text.to_ascii_lowercase()).copied();
+            if let Some(done) = stages.last_mut() {
+                finish(done, &referenced);
+            }
             let (base, state) = match parent.and_then(|p| stages.get(p)) {
                 Some(p) => (p.base.clone(), p.state.for_child()),
                 None => {
@@ -280,7 +289,7 @@ pub fn derive(parsed: &Parsed) -> Facts {
                 base,
                 parent,
                 instructions: vec![At {
-                    value: "FROM".into(),
+                    value: "FROM",
                     line: ins.span.line,
                 }],
                 package_runs: vec![],
@@ -293,7 +302,7 @@ pub fn derive(parsed: &Parsed) -> Facts {
                 healthcheck: None,
                 copies: vec![],
                 accounts_replaced: None,
-                state,
+                state: Arc::new(state),
                 command: None,
             });
             continue;
@@ -307,14 +316,14 @@ pub fn derive(parsed: &Parsed) -> Facts {
             continue;
         };
         current.instructions.push(At {
-            value: ins.keyword.clone(),
+            value: ins.known_keyword(),
             line: ins.span.line,
         });
         add_instruction(current, earlier, ins, &names, &global_args);
     }
 
-    for stage in &mut stages {
-        stage.command = command::read(&stage.state);
+    if let Some(last) = stages.last_mut() {
+        last.command = command::read(&last.state).map(Box::new);
     }
     let needed = needed_stages(&stages);
     let mut facts = Facts {
@@ -326,6 +335,46 @@ pub fn derive(parsed: &Parsed) -> Facts {
     };
     facts.build_stage = install::find_build_stage(&facts);
     facts
+}
+
+/// Names and numbers a `FROM` or `COPY --from` mentions: the stages that may be built on.
+fn referenced_stages(parsed: &Parsed) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for ins in &parsed.instructions {
+        match &ins.kind {
+            Kind::From { image_text, .. } => {
+                names.insert(image_text.to_ascii_lowercase());
+            }
+            Kind::Copy { .. } => {
+                if let Some(v) = ins.flag("from").and_then(|f| f.value.as_ref()) {
+                    names.insert(v.to_ascii_lowercase());
+                }
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
+/// A stage is complete: read its command, and let its state go if nothing can refer to it.
+fn finish(stage: &mut Stage, referenced: &HashSet<String>) {
+    stage.command = command::read(&stage.state).map(Box::new);
+    let named = stage
+        .name
+        .as_ref()
+        .is_some_and(|n| referenced.contains(&n.to_ascii_lowercase()));
+    // `FROM ${BASE}` may name any stage once its argument is known: keep them all then.
+    if !named
+        && !referenced.contains(&stage.index.to_string())
+        && !referenced.iter().any(|r| r.contains('$'))
+    {
+        stage.state = empty_state();
+    }
+}
+
+fn empty_state() -> Arc<State> {
+    static EMPTY: std::sync::OnceLock<Arc<State>> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| Arc::new(State::default())).clone()
 }
 
 fn add_instruction(
@@ -340,14 +389,16 @@ fn add_instruction(
         Kind::Run { script, .. } => add_run(stage, ins, script, line),
         Kind::Env(vars) => {
             // Every value of one ENV sees the environment from before the instruction.
-            let values: Vec<(String, String)> = vars
-                .iter()
-                .map(|(k, v)| (k.clone(), stage.state.expand(v)))
-                .collect();
-            for (k, v) in values {
-                stage.state.set_env(&k, v.clone(), line);
+            let before = stage.state.clone();
+            for (k, v) in vars {
+                if k == "PATH" {
+                    Arc::make_mut(&mut stage.state).set_path(v, line);
+                } else {
+                    Arc::make_mut(&mut stage.state).set_env(k, before.expand(v), line);
+                }
+                let value = stage.state.env_value(k).unwrap_or_default().to_string();
                 stage.env.push(At {
-                    value: (k, v),
+                    value: (k.clone(), value),
                     line,
                 });
             }
@@ -359,20 +410,18 @@ fn add_instruction(
                     None => global_args.get(k).cloned(),
                 };
                 if let Some(value) = value {
-                    stage.state.set_arg(k, value);
+                    Arc::make_mut(&mut stage.state).set_arg(k, value);
                 }
             }
         }
         Kind::Workdir(dir) => {
             let abs = absolute(stage.state.workdir.as_deref(), &stage.state.expand(dir));
-            stage.state.mark_holding(&abs);
-            stage.state.workdir = Some(abs);
+            Arc::make_mut(&mut stage.state).mark_holding(&abs);
+            Arc::make_mut(&mut stage.state).workdir = Some(abs);
         }
         Kind::User(u) => {
-            stage.state.user = Some(At {
-                value: stage.state.expand(u),
-                line,
-            })
+            let user = stage.state.expand(u);
+            Arc::make_mut(&mut stage.state).user = Some(At { value: user, line })
         }
         Kind::Expose(ports) => stage.expose.extend(ports.iter().map(|p| At {
             value: p.clone(),
@@ -380,18 +429,18 @@ fn add_instruction(
         })),
         Kind::Healthcheck(cmd) => stage.healthcheck = cmd.as_ref().map(|_| line),
         Kind::Cmd(c) => {
-            stage.state.cmd = Some(At {
+            Arc::make_mut(&mut stage.state).cmd = Some(At {
                 value: c.clone(),
                 line,
             })
         }
         Kind::Entrypoint(e) => {
-            stage.state.entrypoint = Some(At {
+            Arc::make_mut(&mut stage.state).entrypoint = Some(At {
                 value: e.clone(),
                 line,
             });
             // Docker resets CMD when ENTRYPOINT is set in the same stage.
-            stage.state.cmd = None;
+            Arc::make_mut(&mut stage.state).cmd = None;
         }
         Kind::Copy { sources, dest } => add_copy(stage, earlier, ins, sources, dest, names),
         _ => {}
@@ -421,8 +470,8 @@ fn add_run(stage: &mut Stage, ins: &Instruction, script: &crate::shell::Script, 
     };
 
     if let Some(run) = packages::read(script, line) {
-        if run.installs && !run.packages.is_empty() {
-            stage.state.installed.push(At {
+        if run.installs && !run.packages.is_empty() && stage.state.installed.is_none() {
+            Arc::make_mut(&mut stage.state).installed = Some(At {
                 value: run.packages.join(" "),
                 line,
             });
@@ -443,20 +492,24 @@ fn add_run(stage: &mut Stage, ins: &Instruction, script: &crate::shell::Script, 
         },
     );
     for (k, v) in work.settings {
-        stage.state.set_env(&k, v, line);
+        Arc::make_mut(&mut stage.state).set_env(&k, v, line);
     }
     for v in work.venvs {
-        stage.state.add_venv(&v);
+        Arc::make_mut(&mut stage.state).add_venv(&v);
         stage.venvs.push(At { value: v, line });
     }
     for pip in work.installs {
         if let Some(dir) = pip.dir(stage.base.python) {
-            stage.state.mark_created(&dir);
+            Arc::make_mut(&mut stage.state).mark_created(&dir);
+            let index = stage.pip_installs.len();
+            Arc::make_mut(&mut stage.state).add_install_dir(&dir, stage.index, index);
         }
-        stage.state.installed.push(At {
-            value: "Python packages".into(),
-            line,
-        });
+        if stage.state.installed.is_none() {
+            Arc::make_mut(&mut stage.state).installed = Some(At {
+                value: "Python packages".into(),
+                line,
+            });
+        }
         stage.pip_installs.push(pip);
     }
 
@@ -464,19 +517,19 @@ fn add_run(stage: &mut Stage, ins: &Instruction, script: &crate::shell::Script, 
         if cmd.program_name() == "mkdir" {
             for dir in packages::positionals(cmd.args(), &["-m", "--mode"]) {
                 let abs = absolute(stage.state.workdir.as_deref(), &dir);
-                stage.state.mark_holding(&abs);
+                Arc::make_mut(&mut stage.state).mark_holding(&abs);
             }
         }
     }
 
     let accounts = users::read(script);
     for g in &accounts.groups {
-        stage.state.add_group(g, line);
+        Arc::make_mut(&mut stage.state).add_group(g, line);
     }
     for (u, home) in accounts.users {
-        stage.state.add_user(&u, line);
+        Arc::make_mut(&mut stage.state).add_user(&u, line);
         if let Some(h) = home {
-            stage.state.mark_holding(&h);
+            Arc::make_mut(&mut stage.state).mark_holding(&h);
         }
         stage.users_created.push(At { value: u, line });
     }
@@ -549,20 +602,34 @@ fn add_copy(
                     .map(|r| format!("{}{r}", dest_abs.trim_end_matches('/')))
             }
         };
-        if let Some(src) = source_stage {
-            // What the source stage made under this path is now here too.
-            for v in src.state.venvs() {
-                if let Some(to) = landed(v) {
-                    stage.state.mark_created(&to);
-                }
-            }
-            if landed("/etc/passwd").as_deref() == Some("/etc/passwd") {
-                stage.state.replace_accounts(&src.state);
-                stage.accounts_replaced = Some(line);
+        if let Some(src) = source_stage
+            && landed("/etc/passwd").as_deref() == Some("/etc/passwd")
+        {
+            Arc::make_mut(&mut stage.state).replace_accounts(&src.state);
+            stage.accounts_replaced = Some(line);
+        }
+    }
+    Arc::make_mut(&mut stage.state).mark_holding(&dest_abs);
+    // `COPY requirements.txt .` makes /requirements.txt when the destination is a folder.
+    if dest.ends_with('/') || dest == "." || sources.len() > 1 {
+        for s in &sources {
+            let name = s.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+            if !name.is_empty() && !name.contains(['*', '?']) && name != "." {
+                let file = format!("{}/{name}", dest_abs.trim_end_matches('/'));
+                Arc::make_mut(&mut stage.state).mark_created(&file);
             }
         }
     }
-    stage.state.mark_holding(&dest_abs);
+    if from.is_none() {
+        let names: Vec<String> = sources
+            .iter()
+            .map(|s| match s.trim_end_matches('/') {
+                "" | "." | "*" | "./*" => ".".to_string(),
+                s => s.rsplit('/').next().unwrap_or(s).to_string(),
+            })
+            .collect();
+        Arc::make_mut(&mut stage.state).add_copied(&dest_abs, &names);
+    }
     stage.copies.push(CopyFact {
         line,
         from,
@@ -582,6 +649,7 @@ fn missing_owner(stage: &Stage, spec: &str, line: usize) -> Option<String> {
     }
     let group = group?;
     let exists = is_numeric(group)
+        || !stage.base.known_accounts()
         || built_in_group(group)
         || stage.state.group_created(group).is_some_and(|l| l < line);
     (!exists).then(|| group.to_string())

@@ -15,14 +15,24 @@ pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bi
 
 /// PATH entries kept: a PATH longer than this is nonsense in a Dockerfile, and a bound keeps
 /// `ENV PATH=/x:$PATH` repeated a hundred thousand times linear.
-const PATH_LIMIT: usize = 256;
+const PATH_LIMIT: usize = 64;
+
+/// PATH as entries shared between the states that hold them.
+pub type PathEntries = Arc<[Arc<str>]>;
+
+fn default_path() -> PathEntries {
+    static DEFAULT: std::sync::OnceLock<PathEntries> = std::sync::OnceLock::new();
+    DEFAULT
+        .get_or_init(|| DEFAULT_PATH.split(':').map(Arc::from).collect())
+        .clone()
+}
 
 #[derive(Debug, Clone)]
 pub struct State {
     env: HashMap<String, At<String>>,
     /// Build arguments in scope: `ARG NAME=value` in the stage, or a global ARG redeclared.
     args: HashMap<String, String>,
-    path: Arc<[String]>,
+    path: PathEntries,
     pub user: Option<At<String>>,
     pub workdir: Option<String>,
     pub cmd: Option<At<Command>>,
@@ -35,8 +45,14 @@ pub struct State {
     venvs: HashSet<String>,
     users: HashMap<String, usize>,
     groups: HashMap<String, usize>,
-    /// Packages (system or Python) were installed in this stage or one it starts from.
-    pub installed: Vec<At<String>>,
+    /// The first packages (system or Python) installed in this stage or one it starts from.
+    pub installed: Option<At<String>>,
+    /// Every install directory and every folder above one → the install (stage, index in
+    /// its pip_installs), so "does copying this folder carry an install?" is one lookup.
+    installs_under: HashMap<String, (usize, usize)>,
+    /// Every folder a COPY from the build context wrote into (and the folders above it) →
+    /// the names of what it copied (`.` for the whole context).
+    copied_under: HashMap<String, HashSet<String>>,
 }
 
 impl Default for State {
@@ -44,7 +60,7 @@ impl Default for State {
         State {
             env: HashMap::new(),
             args: HashMap::new(),
-            path: DEFAULT_PATH.split(':').map(str::to_string).collect(),
+            path: default_path(),
             user: None,
             workdir: None,
             cmd: None,
@@ -54,7 +70,9 @@ impl Default for State {
             venvs: HashSet::new(),
             users: HashMap::new(),
             groups: HashMap::new(),
-            installed: Vec::new(),
+            installed: None,
+            installs_under: HashMap::new(),
+            copied_under: HashMap::new(),
         }
     }
 }
@@ -89,9 +107,25 @@ impl State {
 
     pub fn set_env(&mut self, key: &str, value: String, line: usize) {
         if key == "PATH" {
-            self.path = split_path(&value);
+            self.path = split_path(value.split(':').map(Arc::from));
         }
         self.env.insert(key.to_string(), At { value, line });
+    }
+
+    /// `ENV PATH=<value>` as written: `$PATH` in it stands for the current entries, taken as
+    /// they are rather than joined and split again.
+    pub fn set_path(&mut self, written: &str, line: usize) {
+        let mut entries: Vec<Arc<str>> = Vec::new();
+        for piece in written.split(':') {
+            if piece == "$PATH" || piece == "${PATH}" {
+                entries.extend(self.path.iter().cloned());
+            } else {
+                entries.extend(self.expand(piece).split(':').map(Arc::from));
+            }
+        }
+        self.path = split_path(entries.into_iter());
+        let value = self.path.join(":");
+        self.env.insert("PATH".to_string(), At { value, line });
     }
 
     pub fn set_arg(&mut self, key: &str, value: String) {
@@ -99,7 +133,7 @@ impl State {
     }
 
     /// PATH entries in order, duplicates dropped.
-    pub fn path(&self) -> &[String] {
+    pub fn path(&self) -> &[Arc<str>] {
         &self.path
     }
 
@@ -182,6 +216,38 @@ impl State {
         false
     }
 
+    /// Records an install directory (install `index` of stage `stage`) and the folders
+    /// above it.
+    pub fn add_install_dir(&mut self, dir: &str, stage: usize, index: usize) {
+        for a in self_and_ancestors(dir) {
+            if self.installs_under.contains_key(a) {
+                continue;
+            }
+            self.installs_under.insert(a.to_string(), (stage, index));
+        }
+    }
+
+    /// The install whose directory is `path` or inside it: (stage, index).
+    pub fn install_under(&self, path: &str) -> Option<(usize, usize)> {
+        self.installs_under.get(path.trim_end_matches('/')).copied()
+    }
+
+    /// Records a COPY from the build context of `names` into `dest`.
+    pub fn add_copied(&mut self, dest: &str, names: &[String]) {
+        for a in self_and_ancestors(dest) {
+            let mut set = self.copied_under.get(a).cloned().unwrap_or_default();
+            for n in names {
+                set.insert(n.clone());
+            }
+            self.copied_under.insert(a.to_string(), set);
+        }
+    }
+
+    /// The names copied from the context into `path` or below it.
+    pub fn copied_under(&self, path: &str) -> Option<&HashSet<String>> {
+        self.copied_under.get(path.trim_end_matches('/'))
+    }
+
     pub fn add_venv(&mut self, dir: &str) {
         self.venvs.insert(dir.trim_end_matches('/').to_string());
         self.mark_created(dir);
@@ -220,14 +286,24 @@ impl State {
     }
 }
 
-fn split_path(value: &str) -> Arc<[String]> {
+fn split_path(entries: impl Iterator<Item = Arc<str>>) -> PathEntries {
     let mut seen = std::collections::HashSet::new();
-    value
-        .split(':')
-        .filter(|p| !p.is_empty() && seen.insert(*p))
+    entries
+        .filter(|p| !p.is_empty() && seen.insert(p.clone()))
         .take(PATH_LIMIT)
-        .map(str::to_string)
         .collect()
+}
+
+/// `/a/b/c`, `/a/b`, `/a` and `` (the root), without allocating.
+fn self_and_ancestors(path: &str) -> impl Iterator<Item = &str> {
+    let start = path.trim_end_matches('/');
+    std::iter::successors(Some(start), |p| {
+        if p.is_empty() {
+            None
+        } else {
+            Some(p.rfind('/').and_then(|i| p.get(..i)).unwrap_or(""))
+        }
+    })
 }
 
 /// Replaces `$NAME`, `${NAME}`, `${NAME:-default}` and `${NAME-default}` by `lookup`, in one
@@ -336,6 +412,10 @@ mod tests {
         let long: Vec<String> = (0..1000).map(|i| format!("/p{i}")).collect();
         s.set_env("PATH", format!("/a:/a:{}", long.join(":")), 1);
         assert_eq!(s.path().len(), PATH_LIMIT);
-        assert_eq!(&s.path()[..2], ["/a".to_string(), "/p0".to_string()]);
+        assert_eq!(&*s.path()[0], "/a");
+        assert_eq!(&*s.path()[1], "/p0");
+        s.set_path("/x/bin:$PATH:/y", 2);
+        assert_eq!(&*s.path()[0], "/x/bin");
+        assert_eq!(s.path().len(), PATH_LIMIT);
     }
 }

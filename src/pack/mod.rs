@@ -2,6 +2,7 @@
 //! Every problem is reported with its file, line and column.
 
 pub mod files;
+mod hint_check;
 mod validate;
 
 pub use validate::validate;

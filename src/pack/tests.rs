@@ -171,3 +171,21 @@ fn wrong_number_of_hints() {
         "{e:?}"
     );
 }
+
+#[test]
+fn a_hint_with_an_unknown_placeholder_is_named_with_its_line() {
+    let (_tmp, dir) = copy_pack();
+    edit(
+        &dir.join("05-copy-artifacts.yaml"),
+        "COPY --from={build_stage} /opt/venv /opt/venv`, then",
+        "COPY --from={bulid_stage} /opt/venv /opt/venv`, then",
+    );
+    let e = errors(&dir);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].file.ends_with("05-copy-artifacts.yaml"));
+    assert_eq!(e[0].line, 19, "{e:?}");
+    assert!(
+        e[0].message.contains("unknown placeholder `{bulid_stage}`"),
+        "{e:?}"
+    );
+}

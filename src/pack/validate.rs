@@ -5,7 +5,7 @@ use super::{Pack, PackError, PackErrors, locate};
 use crate::grade::Analysis;
 
 pub fn validate(pack: &Pack) -> Result<(), PackErrors> {
-    let mut errors = Vec::new();
+    let mut errors = super::hint_check::check(pack);
     let starter = Analysis::of(&pack.starter.text, pack);
     for todo in starter.todos.iter().filter(|t| t.passed) {
         errors.push(PackError {

@@ -2,6 +2,7 @@
 //! `analyze` prints the lines; the TUI styles them (dimmed stages, the final stage marked).
 
 use serde::Serialize;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::sizes::StageSize;
 use crate::facts::Facts;
@@ -41,8 +42,8 @@ pub fn build(facts: &Facts, sizes: &[StageSize]) -> Diagram {
         .map(|s| {
             let mut instructions: Vec<String> = Vec::new();
             for i in s.instructions.iter().skip(1) {
-                if !instructions.contains(&i.value) {
-                    instructions.push(i.value.clone());
+                if !instructions.iter().any(|k| k == i.value) {
+                    instructions.push(i.value.to_string());
                 }
             }
             StageBox {
@@ -81,6 +82,31 @@ pub fn build(facts: &Facts, sizes: &[StageSize]) -> Diagram {
         }
     }
     Diagram { boxes, edges }
+}
+
+impl Diagram {
+    /// At most `max` boxes: the first and last halves, and a note of how many are left out
+    /// (a diagram of thousands of stages helps nobody, and costs memory to draw).
+    pub fn trimmed(&self, max: usize) -> (Diagram, usize) {
+        let n = self.boxes.len();
+        if n <= max {
+            return (self.clone(), 0);
+        }
+        let keep = |i: usize| i < max / 2 || i >= n - (max - max / 2);
+        let boxes = self
+            .boxes
+            .iter()
+            .filter(|b| keep(b.index))
+            .cloned()
+            .collect();
+        let edges = self
+            .edges
+            .iter()
+            .filter(|e| keep(e.from) && keep(e.to))
+            .cloned()
+            .collect();
+        (Diagram { boxes, edges }, n - max)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,9 +170,24 @@ pub fn render(diagram: &Diagram, width: usize, ascii: bool) -> Vec<DiagramLine> 
         }
         return out;
     }
+    // Edges grouped by the box they enter, once, rather than searched for every box.
+    let position = |index: usize| diagram.boxes.binary_search_by_key(&index, |b| b.index).ok();
+    let mut incoming: Vec<Vec<&Edge>> = vec![Vec::new(); diagram.boxes.len()];
+    for e in &diagram.edges {
+        if let Some(list) = position(e.to).and_then(|p| incoming.get_mut(p)) {
+            list.push(e);
+        }
+    }
     for (i, b) in diagram.boxes.iter().enumerate() {
         if i > 0 {
-            let incoming: Vec<&Edge> = diagram.edges.iter().filter(|e| e.to == b.index).collect();
+            let incoming = incoming.get(i).map(Vec::as_slice).unwrap_or(&[]);
+            let skipped = b.index - diagram.boxes[i - 1].index - 1;
+            if skipped > 0 {
+                out.push(DiagramLine {
+                    text: clip(&format!("   {}  ({skipped} stages not shown)", g.v), width),
+                    kind: LineKind::Arrow,
+                });
+            }
             out.push(DiagramLine {
                 text: format!("   {}", g.v),
                 kind: LineKind::Arrow,
@@ -196,7 +237,7 @@ pub fn render(diagram: &Diagram, width: usize, ascii: bool) -> Vec<DiagramLine> 
         let wrapped: Vec<String> = content.iter().flat_map(|c| wrap(c, inner_max)).collect();
         let inner = wrapped
             .iter()
-            .map(|l| l.chars().count())
+            .map(|l| l.width())
             .max()
             .unwrap_or(0)
             .min(inner_max);
@@ -207,9 +248,10 @@ pub fn render(diagram: &Diagram, width: usize, ascii: bool) -> Vec<DiagramLine> 
             kind,
         });
         for l in wrapped {
-            let pad = inner - l.chars().count().min(inner);
+            let l = clip(&l, inner);
+            let pad = inner - l.width().min(inner);
             out.push(DiagramLine {
-                text: format!("{} {}{} {}", g.v, clip(&l, inner), " ".repeat(pad), g.v),
+                text: format!("{} {l}{} {}", g.v, " ".repeat(pad), g.v),
                 kind,
             });
         }
@@ -221,42 +263,34 @@ pub fn render(diagram: &Diagram, width: usize, ascii: bool) -> Vec<DiagramLine> 
     out
 }
 
+/// The longest start of `s` that fits in `width` terminal columns.
 fn clip(s: &str, width: usize) -> String {
-    s.chars().take(width).collect()
+    let mut used = 0;
+    s.chars()
+        .take_while(|c| {
+            used += c.width().unwrap_or(0);
+            used <= width
+        })
+        .collect()
 }
 
-/// Wraps at spaces (after commas, so instruction lists break cleanly); words longer than the
-/// width are cut.
+/// Wraps at spaces (after commas, so instruction lists break cleanly), in terminal columns;
+/// words longer than the width are cut. One pass over the text, whatever its shape.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let mut word = word.to_string();
-        while word.chars().count() > width {
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-            let head: String = word.chars().take(width).collect();
-            word = word.chars().skip(width).collect();
-            lines.push(head);
-        }
-        let needed = if line.is_empty() {
-            word.chars().count()
-        } else {
-            line.chars().count() + 1 + word.chars().count()
-        };
-        if needed > width && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&word);
+    let options = textwrap::Options::new(width.max(1))
+        .break_words(true)
+        .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let lines: Vec<String> = textwrap::wrap(text, options)
+        .into_iter()
+        .map(|l| clip(&l, width))
+        .collect();
+    if lines.is_empty() {
+        vec![String::new()]
+    } else {
+        lines
     }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
 }
 
 #[cfg(test)]
@@ -284,15 +318,27 @@ mod tests {
     }
 
     #[test]
+    fn wide_characters_and_long_words_fit() {
+        let d = diagram(&format!(
+            "FROM python:3.11 AS 構築段階の名前がとても長い\nFROM {}\nCOPY --from=構築段階の名前がとても長い /opt/venv /opt/venv\n",
+            "x".repeat(5000)
+        ));
+        for width in [12, 20, 41, 76] {
+            let lines = render(&d, width, false);
+            for line in &lines {
+                assert!(line.text.width() <= width, "{width}: {:?}", line.text);
+            }
+            // Every box closes: its lines are all as wide as its top.
+            assert!(lines.iter().any(|l| l.text.contains("構築")));
+        }
+    }
+
+    #[test]
     fn never_wider_than_asked() {
         let d = diagram(include_str!("../../solutions/venv.Dockerfile"));
         for width in [8, 12, 20, 30, 44, 80, 200] {
             for line in render(&d, width, false) {
-                assert!(
-                    line.text.chars().count() <= width,
-                    "{width}: {:?}",
-                    line.text
-                );
+                assert!(line.text.width() <= width, "{width}: {:?}", line.text);
             }
         }
         let wide = render(&d, 200, true);

@@ -17,27 +17,26 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(facts: &Facts, params: &Params) -> Outcome {
-    let installing: Vec<_> = facts
-        .stages
-        .iter()
-        .filter(|s| {
-            s.pip_installs
-                .iter()
-                .any(|p| p.reads(&params.requirements_file))
-        })
-        .collect();
-    if installing.is_empty() {
+    let reads = |s: &&crate::facts::Stage| {
+        s.pip_installs
+            .iter()
+            .any(|p| p.reads(&params.requirements_file))
+    };
+    // The stage whose packages ship (the build stage), else the first that installs them.
+    let stage = facts
+        .lineage(facts.build_stage.unwrap_or(0))
+        .find(reads)
+        .or_else(|| facts.stages.iter().find(reads));
+    let Some(stage) = stage else {
         return Outcome::fail(
             None,
             format!("no stage installs from {}", params.requirements_file),
         );
+    };
+    match common::requirements_copied_first(facts, stage, &params.requirements_file) {
+        Ok(_) => Outcome::pass(None, "Requirements copied before app code"),
+        Err(o) => o,
     }
-    for stage in installing {
-        if let Err(o) = common::requirements_copied_first(facts, stage, &params.requirements_file) {
-            return o;
-        }
-    }
-    Outcome::pass(None, "Requirements copied before app code")
 }
 
 #[cfg(test)]

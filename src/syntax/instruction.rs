@@ -124,7 +124,8 @@ pub enum Kind {
     Invalid,
 }
 
-const KNOWN: &[&str] = &[
+/// Every instruction Docker knows.
+pub const KNOWN: &[&str] = &[
     "FROM",
     "RUN",
     "CMD",

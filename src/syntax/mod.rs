@@ -9,7 +9,7 @@
 mod instruction;
 mod logical;
 
-pub use instruction::{Command, ExecProblem, Flag, Form, Kind};
+pub use instruction::{Command, ExecProblem, Flag, Form, KNOWN, Kind};
 pub use logical::Heredoc;
 
 use crate::shell::Script;
@@ -35,6 +35,16 @@ pub struct Instruction {
 }
 
 impl Instruction {
+    /// The keyword as a static string (`?` for one Docker does not know), so facts that
+    /// list keywords allocate nothing per instruction.
+    pub fn known_keyword(&self) -> &'static str {
+        KNOWN
+            .iter()
+            .find(|k| **k == self.keyword)
+            .copied()
+            .unwrap_or("?")
+    }
+
     pub fn flag(&self, name: &str) -> Option<&Flag> {
         self.flags.iter().find(|f| f.name == name)
     }

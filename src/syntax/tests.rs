@@ -162,7 +162,7 @@ fn todo_comments_keep_their_lines() {
     let numbers: Vec<u32> = p.todos.iter().map(|t| t.number).collect();
     assert_eq!(numbers, vec![1, 3, 2, 4, 5, 6, 7]);
     let t1 = &p.todos[0];
-    assert_eq!(t1.line, 8);
+    assert_eq!(t1.line, 11);
     assert!(t1.text.starts_with("Create a proper build stage"));
 }
 

@@ -1,32 +1,50 @@
-//! The tutorial's state and what keys do to it. No terminal code here: the event loop feeds
-//! events in, the widgets draw from it.
+//! The tutorial's state and everything that changes it. No terminal code here: the event
+//! loop feeds keys, mouse, resizes and clock ticks in; the widgets draw from `&App`.
+//!
+//! Fields are private; every change goes through a method that keeps the state whole
+//! (scrolls clamped, messages true, the file saved or the reason shown).
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
-use ratatui::style::{Modifier, Style};
-use ratatui_textarea::{CursorMove, TextArea};
+use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
 
-use super::highlight::Highlighter;
-use super::storage::{Progress, Workspace};
-use crate::grade::Analysis;
+use super::editor::{Editor, Pos};
+use super::highlight::{Highlighter, LineStyles};
+use super::keys::{self, Action, Context};
+use super::layout::{self, Panes};
+use super::storage::{self, Progress, Stamp, Workspace};
+use super::ui::{help, lesson};
+use crate::grade::{Analysis, TodoVerdict};
 use crate::pack::{Lesson, Pack};
 use crate::report::diagram::{self, Diagram};
 use crate::report::sizes;
 
 /// Autosave this long after the last change.
 pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(800);
+/// A failed save is tried again this often.
+pub const RETRY_SAVE: Duration = Duration::from_secs(2);
+/// How often the file on disk is looked at for edits made elsewhere.
+pub const WATCH_EVERY: Duration = Duration::from_millis(400);
+/// How long a message stays (unless what it says stops being true first).
+pub const NOTICE_FOR: Duration = Duration::from_secs(8);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
     None,
-    Help,
-    Lessons { selected: usize },
+    Help {
+        scroll: usize,
+    },
+    Lessons {
+        selected: usize,
+    },
     ConfirmReset,
     ConfirmSolution,
-    Summary,
+    /// The file changed on disk while the buffer had unsaved edits.
+    Conflict,
+    /// Quitting while the text could not be saved.
+    QuitUnsaved,
 }
 
 /// Which pane shares the screen with the editor when there is no room for three.
@@ -36,40 +54,86 @@ pub enum SidePane {
     Diagram,
 }
 
-/// What the last frame put where, for mouse clicks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Good,
+    Warn,
+    Bad,
+}
+
+/// A status message, and what keeps it true.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub text: String,
+    pub tone: Tone,
+    until: Instant,
+    /// Gone once any TODO's state differs from this ("✓ TODO 7 passes! F6 ...").
+    while_passes: Option<Vec<bool>>,
+    /// Gone once another lesson is shown.
+    lesson: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct SaveFailure {
+    message: String,
+    retry_at: Instant,
+}
+
+/// The file as last read or written, to notice edits made elsewhere.
 #[derive(Debug, Clone, Default)]
-pub struct ScreenMap {
-    pub editor: ratatui::layout::Rect,
-    pub lesson: ratatui::layout::Rect,
-    /// Screen rows of the lesson pane that name a failing rule, with the line it points at.
-    pub rule_rows: Vec<(u16, usize)>,
+struct Disk {
+    stamp: Option<Stamp>,
+    hash: u64,
+    next_look: Option<Instant>,
+}
+
+/// The version found on disk while the buffer had its own edits.
+#[derive(Debug, Clone)]
+struct Conflict {
+    text: String,
+    stamp: Option<Stamp>,
+    hash: u64,
 }
 
 pub struct App {
-    pub pack: Pack,
-    pub editor: TextArea<'static>,
-    pub analysis: Analysis,
-    pub diagram: Diagram,
-    pub highlighter: Option<Highlighter>,
+    pack: Pack,
+    editor: Editor,
+    analysis: Analysis,
+    diagram: Diagram,
+    highlighter: Option<Highlighter>,
     /// Index into `pack.lessons`.
-    pub lesson: usize,
-    pub progress: Progress,
-    pub overlay: Overlay,
-    pub side: SidePane,
-    pub lesson_scroll: u16,
-    /// The largest useful scroll of the lesson pane, as last drawn.
-    pub lesson_scroll_max: u16,
+    lesson: usize,
+    progress: Progress,
+    overlay: Overlay,
+    side: SidePane,
+    /// First row of the lesson body on screen.
+    lesson_scroll: usize,
+    /// The window, as last told.
+    size: (u16, u16),
     /// The text changed since the last grading.
     stale: bool,
-    /// Scroll the lesson pane to the newest hint (or the solution) on the next draw.
-    pub scroll_to_hint: bool,
-    pub dirty: bool,
-    pub last_edit: Option<Instant>,
-    pub message: Option<String>,
-    pub workspace: Option<Workspace>,
-    pub ascii: bool,
-    pub color: bool,
-    pub quit: bool,
+    /// The text differs from the file on disk.
+    dirty: bool,
+    last_edit: Option<Instant>,
+    notice: Option<Notice>,
+    save_failure: Option<SaveFailure>,
+    workspace: Option<Workspace>,
+    disk: Disk,
+    conflict: Option<Conflict>,
+    /// The end summary, shown beside the editor once every TODO passes.
+    summary: bool,
+    /// The find prompt's query, while it is open.
+    find: Option<String>,
+    /// A mouse drag in the editor is selecting.
+    dragging: bool,
+    /// Text copied in the editor, for the terminal's clipboard (OSC 52).
+    clipboard_out: Option<String>,
+    ascii: bool,
+    color: bool,
+    quit: bool,
+    /// Said on the terminal after the tutorial closes (where a rescue copy went).
+    farewell: Option<String>,
     session_start: Instant,
     seconds_before: u64,
 }
@@ -83,20 +147,9 @@ impl App {
         ascii: bool,
         color: bool,
     ) -> App {
-        let lines: Vec<String> = text.lines().map(str::to_string).collect();
-        let mut editor = TextArea::new(if lines.is_empty() {
-            vec![String::new()]
-        } else {
-            lines
-        });
-        editor.set_line_number_style(Style::default().add_modifier(Modifier::DIM));
-        editor.set_cursor_line_style(Style::default());
-        editor.set_max_histories(500);
+        let mut editor = Editor::new(text);
         let (row, col) = progress.cursor;
-        editor.move_cursor(CursorMove::Jump(
-            row.min(u16::MAX as usize) as u16,
-            col.min(u16::MAX as usize) as u16,
-        ));
+        editor.place_cursor(Pos::new(row, col), false);
         let lesson = pack
             .lessons
             .iter()
@@ -107,6 +160,16 @@ impl App {
             &analysis.facts,
             &sizes::estimate(&analysis.facts, &pack.params),
         );
+        let disk = workspace
+            .as_ref()
+            .map(|ws| Disk {
+                stamp: storage::stamp(&ws.dockerfile),
+                hash: std::fs::read(&ws.dockerfile)
+                    .map(|b| storage::content_hash(&b))
+                    .unwrap_or(0),
+                next_look: None,
+            })
+            .unwrap_or_default();
         let mut app = App {
             highlighter: Highlighter::new(color),
             pack,
@@ -119,36 +182,131 @@ impl App {
             overlay: Overlay::None,
             side: SidePane::Lesson,
             lesson_scroll: 0,
-            lesson_scroll_max: 0,
+            size: (100, 30),
             stale: false,
-            scroll_to_hint: false,
             dirty: false,
             last_edit: None,
-            message: None,
+            notice: None,
+            save_failure: None,
             workspace,
+            disk,
+            conflict: None,
+            summary: false,
+            find: None,
+            dragging: false,
+            clipboard_out: None,
             ascii,
             color,
             quit: false,
+            farewell: None,
             session_start: Instant::now(),
         };
-        app.record_passes(false);
+        app.record_passes(None);
+        app.highlight_visible();
         // Coming back to a lesson mid-way: show the hints already asked for.
-        app.scroll_to_hint = app.hints_used() > 0;
+        if app.hints_used() > 0 {
+            app.scroll_lesson_to_newest_hint();
+        }
         app
     }
 
-    pub fn text(&self) -> String {
-        let mut t = self.editor.lines().join("\n");
-        t.push('\n');
-        t
-    }
+    // ---- Reading the state (for drawing and tests) ----
 
+    pub fn pack(&self) -> &Pack {
+        &self.pack
+    }
+    pub fn editor(&self) -> &Editor {
+        &self.editor
+    }
+    pub fn text(&self) -> String {
+        self.editor.text()
+    }
+    pub fn analysis(&self) -> &Analysis {
+        &self.analysis
+    }
+    pub fn diagram(&self) -> &Diagram {
+        &self.diagram
+    }
+    /// The highlight runs of line `row`, once it has been highlighted.
+    pub fn line_styles(&self, row: usize) -> Option<&LineStyles> {
+        self.highlighter.as_ref()?.cache().get(row).map(|c| &c.2)
+    }
+    pub fn lesson_index(&self) -> usize {
+        self.lesson
+    }
     pub fn current(&self) -> &Lesson {
         &self.pack.lessons[self.lesson]
     }
-
-    pub fn verdict(&self) -> &crate::grade::TodoVerdict {
+    pub fn verdict(&self) -> &TodoVerdict {
         &self.analysis.todos[self.lesson]
+    }
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+    pub fn overlay(&self) -> Overlay {
+        self.overlay
+    }
+    pub fn side(&self) -> SidePane {
+        self.side
+    }
+    pub fn lesson_scroll(&self) -> usize {
+        self.lesson_scroll
+    }
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+    /// Why the text is not saved, while saving fails.
+    pub fn save_problem(&self) -> Option<&str> {
+        if self.conflict.is_some() {
+            return Some("the file changed on disk too; press Ctrl-S to choose a version");
+        }
+        self.save_failure.as_ref().map(|f| f.message.as_str())
+    }
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+    pub fn file_name(&self) -> String {
+        self.workspace
+            .as_ref()
+            .map_or("Dockerfile".to_string(), |w| {
+                w.dockerfile.display().to_string()
+            })
+    }
+    pub fn workspace(&self) -> Option<&Workspace> {
+        self.workspace.as_ref()
+    }
+    pub fn summary_shown(&self) -> bool {
+        self.summary && self.analysis.todos.iter().all(|t| t.passed)
+    }
+    pub fn find_query(&self) -> Option<&str> {
+        self.find.as_deref()
+    }
+    pub fn ascii(&self) -> bool {
+        self.ascii
+    }
+    pub fn color(&self) -> bool {
+        self.color
+    }
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+    /// What to tell the learner once the terminal is back.
+    pub fn farewell(&self) -> Option<&str> {
+        self.farewell.as_deref()
+    }
+    pub fn size(&self) -> (u16, u16) {
+        self.size
+    }
+    pub fn panes(&self) -> Panes {
+        layout::panes(Rect::new(0, 0, self.size.0, self.size.1), self.side)
+    }
+    /// Text copied since the last call, for the terminal's clipboard.
+    pub fn take_clipboard(&mut self) -> Option<String> {
+        self.clipboard_out.take()
+    }
+    /// The last edit, for the event loop's autosave timer.
+    pub fn last_edit(&self) -> Option<Instant> {
+        self.last_edit.filter(|_| self.dirty)
     }
 
     pub fn hints_used(&self) -> usize {
@@ -169,127 +327,6 @@ impl App {
         self.seconds_before + self.session_start.elapsed().as_secs()
     }
 
-    fn reanalyze(&mut self) {
-        let text = self.text();
-        self.analysis = Analysis::of(&text, &self.pack);
-        self.diagram = diagram::build(
-            &self.analysis.facts,
-            &sizes::estimate(&self.analysis.facts, &self.pack.params),
-        );
-        self.record_passes(true);
-    }
-
-    /// Notes newly passing TODOs; with `announce`, says so (never moves on by itself).
-    fn record_passes(&mut self, announce: bool) {
-        let before = self.progress.passed.len();
-        let mut newly = Vec::new();
-        for t in &self.analysis.todos {
-            if t.passed && !self.progress.passed.contains(&t.todo) {
-                self.progress.passed.push(t.todo);
-                newly.push(t.todo);
-            }
-        }
-        self.progress.passed.sort_unstable();
-        if !announce {
-            return;
-        }
-        let current = self.current().todo;
-        if newly.contains(&current) {
-            self.message = Some(format!(
-                "✓ TODO {current} passes! Press F6 for the next lesson."
-            ));
-        }
-        let all = self.analysis.todos.iter().all(|t| t.passed);
-        if all && (before < self.pack.lessons.len() || !newly.is_empty()) {
-            self.overlay = Overlay::Summary;
-        }
-    }
-
-    /// The text changed: grade again before the next frame (see [`App::refresh`]).
-    fn edited(&mut self) {
-        self.dirty = true;
-        self.stale = true;
-        self.last_edit = Some(Instant::now());
-    }
-
-    /// Re-grades after edits. The event loop calls this once per burst of input (fast
-    /// typing, a paste), not once per character.
-    pub fn refresh(&mut self) {
-        if std::mem::take(&mut self.stale) {
-            self.reanalyze();
-        }
-    }
-
-    /// Inserts pasted text as one edit.
-    pub fn paste(&mut self, text: &str) {
-        if self.overlay == Overlay::None
-            && self
-                .editor
-                .insert_str(text.replace("\r\n", "\n").replace('\r', "\n"))
-        {
-            self.edited();
-        }
-    }
-
-    /// Saves the Dockerfile and progress now.
-    pub fn save(&mut self) -> Result<(), String> {
-        let cursor = self.editor.cursor();
-        self.progress.cursor = (cursor.0, cursor.1);
-        self.progress.lesson = self.current().todo;
-        self.progress.seconds_spent = self.seconds_spent();
-        if let Some(ws) = &self.workspace {
-            super::storage::write_atomic(&ws.dockerfile, self.text().as_bytes())?;
-            ws.save_progress(&self.progress)?;
-        }
-        self.dirty = false;
-        Ok(())
-    }
-
-    /// Autosave when the last change is old enough; called by the event loop.
-    pub fn tick(&mut self, now: Instant) {
-        if self.dirty
-            && self
-                .last_edit
-                .is_some_and(|t| now.duration_since(t) >= AUTOSAVE_AFTER)
-            && let Err(e) = self.save()
-        {
-            self.message = Some(e);
-        }
-    }
-
-    fn save_progress_only(&mut self) {
-        self.progress.lesson = self.current().todo;
-        if let Some(ws) = &self.workspace {
-            let _ = ws.save_progress(&self.progress);
-        }
-    }
-
-    pub fn go_to_lesson(&mut self, index: usize) {
-        self.lesson = index.min(self.pack.lessons.len() - 1);
-        self.lesson_scroll = 0;
-        self.message = None;
-        self.side = SidePane::Lesson;
-        self.save_progress_only();
-    }
-
-    /// Moves the cursor to the first line a failing rule of this lesson points at, or to the
-    /// lesson's `# TODO n` comment.
-    pub fn jump_to_problem(&mut self) {
-        let line = self
-            .verdict()
-            .failing()
-            .find_map(|r| r.line)
-            .or_else(|| self.todo_line());
-        if let Some(l) = line {
-            self.jump_to_line(l);
-        }
-    }
-
-    pub fn jump_to_line(&mut self, line: usize) {
-        let row = line.saturating_sub(1).min(u16::MAX as usize) as u16;
-        self.editor.move_cursor(CursorMove::Jump(row, 0));
-    }
-
     /// The line of the current lesson's `# TODO n` comment.
     pub fn todo_line(&self) -> Option<usize> {
         let todo = self.current().todo;
@@ -301,47 +338,400 @@ impl App {
             .map(|t| t.line)
     }
 
-    fn reveal_hint(&mut self) {
-        let todo = self.current().todo;
-        let hints = self.current().hints.len();
-        let used = self.hints_used();
-        if used < hints {
-            self.progress.hints_used.insert(todo, used + 1);
-            self.message = Some(format!(
-                "Hint {} of {hints} shown in the lesson pane.",
-                used + 1
-            ));
-            self.side = SidePane::Lesson;
-            self.scroll_to_hint = true;
-            self.save_progress_only();
-        } else if !self.solution_visible() {
-            self.overlay = Overlay::ConfirmSolution;
-        } else {
-            self.message = Some("The solution is already shown in the lesson pane.".into());
+    /// The line the lesson's first failing check points at, else its TODO comment.
+    pub fn problem_line(&self) -> Option<usize> {
+        self.verdict()
+            .failing()
+            .find_map(|r| r.line)
+            .or_else(|| self.todo_line())
+    }
+
+    /// What a hint's `{placeholder}` stands for in this learner's file (see `crate::hints`).
+    pub fn hint_value(&self, name: &str) -> Option<String> {
+        let facts = &self.analysis.facts;
+        let params = &self.pack.params;
+        Some(match name {
+            "build_stage" => facts
+                .build()
+                .and_then(|s| s.name.clone())
+                .unwrap_or_else(|| "builder".into()),
+            "runtime_stage" => facts
+                .final_stage()
+                .filter(|_| facts.stages.len() > 1)
+                .and_then(|s| s.name.clone())
+                .unwrap_or_else(|| "runtime".into()),
+            "line" => self.problem_line().unwrap_or(1).to_string(),
+            "line_text" => {
+                let row = self.problem_line().unwrap_or(1).saturating_sub(1);
+                let text = self.editor.lines().get(row).map_or("", |l| l.trim());
+                let mut short: String = text.chars().take(60).collect();
+                if text.chars().count() > 60 {
+                    short.push('…');
+                }
+                short
+            }
+            "port" => params.port.to_string(),
+            "app_module" => params.app_module.clone(),
+            "requirements_file" => params.requirements_file.clone(),
+            _ => return None,
+        })
+    }
+
+    /// Which key contexts are live, most specific first.
+    pub fn key_contexts(&self) -> Vec<Context> {
+        let mode = match self.overlay {
+            Overlay::Help { .. } => Some(Context::Help),
+            Overlay::Lessons { .. } => Some(Context::LessonList),
+            Overlay::ConfirmReset | Overlay::ConfirmSolution => Some(Context::Confirm),
+            Overlay::Conflict => Some(Context::Conflict),
+            Overlay::QuitUnsaved => Some(Context::QuitUnsaved),
+            Overlay::None => None,
+        };
+        match mode {
+            Some(m) => vec![m, Context::Always],
+            None if self.find.is_some() => vec![
+                Context::Find,
+                Context::Always,
+                Context::Tutorial,
+                Context::Editor,
+            ],
+            None => vec![Context::Always, Context::Tutorial, Context::Editor],
         }
     }
 
-    fn reset(&mut self) {
-        if let Some(ws) = &self.workspace {
-            match ws.backup(&self.text()) {
-                Ok(p) => {
-                    self.message = Some(format!(
-                        "Starter restored; your previous text is in {}",
-                        p.display()
-                    ))
+    // ---- Grading ----
+
+    fn reanalyze(&mut self) {
+        let before = self.passes();
+        let text = self.text();
+        self.analysis = Analysis::of(&text, &self.pack);
+        self.diagram = diagram::build(
+            &self.analysis.facts,
+            &sizes::estimate(&self.analysis.facts, &self.pack.params),
+        );
+        self.record_passes(Some(before));
+        self.expire_notice(Instant::now());
+        self.clamp_lesson_scroll();
+    }
+
+    fn passes(&self) -> Vec<bool> {
+        self.analysis.todos.iter().map(|t| t.passed).collect()
+    }
+
+    /// Notes passing TODOs; given the passes before this grading, says what changed
+    /// (never moves on by itself).
+    fn record_passes(&mut self, before: Option<Vec<bool>>) {
+        for t in &self.analysis.todos {
+            if t.passed && !self.progress.passed.contains(&t.todo) {
+                self.progress.passed.push(t.todo);
+            }
+        }
+        self.progress.passed.sort_unstable();
+        let now = self.passes();
+        let all = now.iter().all(|p| *p);
+        if !all {
+            self.summary = false;
+        }
+        let Some(before) = before else {
+            return;
+        };
+        let current = self.current().todo;
+        if all && !before.iter().all(|p| *p) {
+            // A banner beside the editor: the keyboard stays with the editor.
+            self.summary = true;
+            self.set_notice_while(
+                format!("✓ All {} TODOs pass! Esc closes the summary.", now.len()),
+                Tone::Good,
+            );
+        } else if now[self.lesson] && !before[self.lesson] {
+            let text = match self.next_failing() {
+                Some(n) if self.lesson + 1 < self.pack.lessons.len() => {
+                    format!("✓ TODO {current} passes! F6: next lesson (TODO {n} still fails).")
+                }
+                Some(n) => format!("✓ TODO {current} passes! TODO {n} still fails: F3 lists them."),
+                None => format!("✓ TODO {current} passes!"),
+            };
+            self.set_notice_while(text, Tone::Good);
+        }
+    }
+
+    fn next_failing(&self) -> Option<u32> {
+        let n = self.analysis.todos.len();
+        (1..n)
+            .map(|k| &self.analysis.todos[(self.lesson + k) % n])
+            .find(|t| !t.passed)
+            .map(|t| t.todo)
+    }
+
+    /// The text changed: grade again before the next frame (see [`App::refresh`]).
+    fn edited(&mut self, now: Instant) {
+        self.dirty = true;
+        self.stale = true;
+        self.last_edit = Some(now);
+    }
+
+    /// Re-grades and re-highlights after edits. The event loop calls this once per burst
+    /// of input (fast typing, a paste), not once per character.
+    pub fn refresh(&mut self) {
+        if std::mem::take(&mut self.stale) {
+            self.reanalyze();
+            self.highlight_visible();
+        }
+    }
+
+    // ---- Messages ----
+
+    fn set_notice(&mut self, text: impl Into<String>, tone: Tone) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            tone,
+            until: Instant::now() + NOTICE_FOR,
+            while_passes: None,
+            lesson: Some(self.lesson),
+        });
+    }
+
+    /// A message from outside the app (start-up warnings).
+    pub fn announce(&mut self, text: String) {
+        self.set_notice(text, Tone::Warn);
+        if let Some(n) = self.notice.as_mut() {
+            // Start-up warnings stay until read and dismissed (Esc) or replaced.
+            n.until = Instant::now() + Duration::from_secs(3600);
+        }
+    }
+
+    /// A message about the TODOs' states: gone when any of them changes.
+    fn set_notice_while(&mut self, text: String, tone: Tone) {
+        let passes = self.passes();
+        self.set_notice(text, tone);
+        if let Some(n) = self.notice.as_mut() {
+            n.while_passes = Some(passes);
+        }
+    }
+
+    /// Drops the message once it is old or no longer true.
+    fn expire_notice(&mut self, now: Instant) -> bool {
+        let Some(n) = &self.notice else {
+            return false;
+        };
+        let stale = now >= n.until
+            || n.while_passes.as_ref().is_some_and(|p| *p != self.passes())
+            || n.lesson.is_some_and(|l| l != self.lesson);
+        if stale {
+            self.notice = None;
+        }
+        stale
+    }
+
+    // ---- Files ----
+
+    /// Saves the Dockerfile (when changed) and progress now.
+    pub fn save(&mut self) -> Result<(), String> {
+        let now = Instant::now();
+        let cursor = self.editor.cursor();
+        self.progress.cursor = (cursor.row, cursor.col);
+        self.progress.lesson = self.current().todo;
+        self.progress.seconds_spent = self.seconds_spent();
+        let Some(ws) = self.workspace.clone() else {
+            self.dirty = false;
+            return Ok(());
+        };
+        if self.dirty {
+            if self.conflict.is_some() {
+                return Err(format!(
+                    "{}: not saved: it changed on disk too",
+                    ws.dockerfile.display()
+                ));
+            }
+            // Never write over an edit made elsewhere since the last look.
+            if self.look_at_disk(now) {
+                return Err(format!(
+                    "{}: not saved: it changed on disk too",
+                    ws.dockerfile.display()
+                ));
+            }
+            let text = self.text();
+            match storage::save_dockerfile(&ws.dockerfile, &text) {
+                Ok(stamp) => {
+                    self.disk.stamp = stamp;
+                    self.disk.hash = storage::content_hash(text.as_bytes());
+                    self.dirty = false;
+                    if self.save_failure.take().is_some() {
+                        self.set_notice("Saved again: the file is up to date.", Tone::Good);
+                    }
                 }
                 Err(e) => {
-                    self.message = Some(format!("Reset cancelled: {e}"));
-                    return;
+                    self.save_failure = Some(SaveFailure {
+                        message: format!("{e} (your text is safe here; retrying)"),
+                        retry_at: now + RETRY_SAVE,
+                    });
+                    return Err(e);
                 }
             }
         }
-        let lines: Vec<String> = self.pack.starter.text.lines().map(str::to_string).collect();
-        self.editor.select_all();
-        self.editor.cut();
-        self.editor.insert_str(lines.join("\n"));
-        self.editor.move_cursor(CursorMove::Top);
-        self.edited();
+        ws.save_progress(&self.progress)
+    }
+
+    /// Autosave, retries, the file watch and message expiry; called by the event loop.
+    /// Returns whether anything on screen changed.
+    pub fn tick(&mut self, now: Instant) -> bool {
+        let mut changed = self.expire_notice(now);
+        if self.workspace.is_some() && self.disk.next_look.is_none_or(|t| now >= t) {
+            self.disk.next_look = Some(now + WATCH_EVERY);
+            changed |= self.look_at_disk(now);
+        }
+        let due = self
+            .last_edit
+            .is_some_and(|t| now.duration_since(t) >= AUTOSAVE_AFTER)
+            && self.save_failure.as_ref().is_none_or(|f| now >= f.retry_at);
+        if self.dirty && due && self.conflict.is_none() {
+            let _ = self.save();
+            changed = true;
+        }
+        changed
+    }
+
+    /// Looks at the file on disk: an edit made elsewhere is loaded when the buffer has no
+    /// edits of its own, and asked about when it has. Returns whether something happened.
+    fn look_at_disk(&mut self, now: Instant) -> bool {
+        let Some(ws) = &self.workspace else {
+            return false;
+        };
+        let path = ws.dockerfile.clone();
+        let stamp = storage::stamp(&path);
+        if stamp == self.disk.stamp || self.conflict.is_some() {
+            return false;
+        }
+        let Some(stamp) = stamp else {
+            // Deleted elsewhere: write the text back on the next autosave.
+            self.disk.stamp = None;
+            self.edited(now);
+            self.stale = false;
+            self.set_notice(
+                format!("{} was removed; saving your text again.", path.display()),
+                Tone::Warn,
+            );
+            return true;
+        };
+        let Ok(bytes) = std::fs::read(&path) else {
+            return false;
+        };
+        let hash = storage::content_hash(&bytes);
+        if hash == self.disk.hash {
+            self.disk.stamp = Some(stamp);
+            return false;
+        }
+        let (text, _) = crate::syntax::decode(&bytes);
+        if !self.dirty {
+            let cursor = self.editor.cursor();
+            self.editor.replace_all(&text, cursor, now);
+            self.disk = Disk {
+                stamp: Some(stamp),
+                hash,
+                next_look: self.disk.next_look,
+            };
+            self.stale = true;
+            self.refresh();
+            self.set_notice(
+                "Reloaded: the file changed on disk (Ctrl-Z brings back the text before).",
+                Tone::Info,
+            );
+        } else {
+            self.conflict = Some(Conflict {
+                text,
+                stamp: Some(stamp),
+                hash,
+            });
+            self.overlay = Overlay::Conflict;
+        }
+        true
+    }
+
+    fn resolve_conflict(&mut self, use_disk: bool) {
+        let Some(conflict) = self.conflict.clone() else {
+            return;
+        };
+        let Some(ws) = self.workspace.clone() else {
+            return;
+        };
+        let now = Instant::now();
+        let mine = self.text();
+        let kept = if use_disk {
+            ws.keep_beside("mine", &mine)
+        } else {
+            ws.keep_beside("disk", &conflict.text)
+        };
+        let kept = match kept {
+            Ok(p) => p,
+            Err(e) => {
+                self.set_notice(format!("{e}; nothing changed"), Tone::Bad);
+                return;
+            }
+        };
+        self.conflict = None;
+        self.overlay = Overlay::None;
+        self.disk.stamp = conflict.stamp;
+        self.disk.hash = conflict.hash;
+        if use_disk {
+            let cursor = self.editor.cursor();
+            self.editor.replace_all(&conflict.text, cursor, now);
+            self.stale = true;
+            self.dirty = false;
+            self.refresh();
+            self.set_notice(
+                format!("Loaded the version on disk; yours is in {}", kept.display()),
+                Tone::Info,
+            );
+        } else {
+            self.dirty = true;
+            let result = self.save();
+            let text = match result {
+                Ok(()) => format!("Kept yours; the disk version is in {}", kept.display()),
+                Err(e) => e,
+            };
+            self.set_notice(text, Tone::Info);
+        }
+    }
+
+    fn save_progress_only(&mut self) {
+        self.progress.lesson = self.current().todo;
+        if let Some(ws) = &self.workspace
+            && let Err(e) = ws.save_progress(&self.progress)
+        {
+            self.set_notice(e, Tone::Warn);
+        }
+    }
+
+    /// What to do with text that cannot be saved when the session ends.
+    pub fn rescue(&self) -> Option<Result<PathBuf, String>> {
+        let ws = self.workspace.as_ref()?;
+        (self.dirty || self.conflict.is_some()).then(|| ws.rescue(&self.text()))
+    }
+
+    // ---- Events ----
+
+    /// The window's size, at start and on every resize: scrolls are clamped to it.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.size = (width, height);
+        self.clamp_editor_scroll();
+        self.clamp_lesson_scroll();
+        self.clamp_help_scroll();
+    }
+
+    /// Inserts pasted text as one edit.
+    pub fn paste(&mut self, text: &str) {
+        if self.overlay != Overlay::None {
+            return;
+        }
+        if let Some(q) = self.find.as_mut() {
+            q.push_str(text.lines().next().unwrap_or(""));
+            return;
+        }
+        let now = Instant::now();
+        if self.editor.insert(text, now) {
+            self.edited(now);
+        }
+        self.follow_cursor();
     }
 
     /// Applies one key and re-grades.
@@ -352,161 +742,574 @@ impl App {
 
     /// Applies one key; an edit leaves the grading stale until [`App::refresh`].
     pub fn apply_key(&mut self, key: KeyEvent) {
+        let now = Instant::now();
+        let contexts = self.key_contexts();
+        match keys::lookup(&key, &contexts) {
+            Some((action, select)) => {
+                // App keys read the verdicts (F7, F2, the summary): they must be current.
+                // Editing keys leave grading to the end of the burst.
+                if !is_editing(action) {
+                    self.refresh();
+                }
+                self.perform(action, select, now);
+            }
+            None => self.unbound_key(key, now),
+        }
+    }
+
+    /// Keys the table does not name: plain characters are text (or the find query).
+    fn unbound_key(&mut self, key: KeyEvent, now: Instant) {
+        use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
         if key.kind == KeyEventKind::Release {
             return;
         }
-        let editor_key = self.overlay == Overlay::None
-            && !matches!(key.code, KeyCode::F(_) | KeyCode::Esc)
-            && !(key.modifiers.contains(KeyModifiers::CONTROL)
-                && matches!(key.code, KeyCode::Char('q' | 's')));
-        if !editor_key {
-            // App keys read the verdicts (F7, F2, the summary): they must be current.
-            self.refresh();
-        }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match (ctrl, key.code) {
-            (true, KeyCode::Char('q')) => {
-                if let Err(e) = self.save() {
-                    self.message = Some(format!("{e} (press Ctrl-Q again to quit without saving)"));
-                    if !self.dirty {
-                        self.quit = true;
-                    }
-                    self.dirty = false;
-                    return;
-                }
-                self.quit = true;
-                return;
-            }
-            (true, KeyCode::Char('s')) => {
-                self.message = Some(match self.save() {
-                    Ok(()) => "Saved.".into(),
-                    Err(e) => e,
-                });
-                return;
-            }
-            _ => {}
+        let KeyCode::Char(c) = key.code else {
+            return;
+        };
+        if key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            return;
         }
         match self.overlay {
             Overlay::None => {}
-            Overlay::Lessons { selected } => {
-                match key.code {
-                    KeyCode::Up => {
-                        self.overlay = Overlay::Lessons {
-                            selected: selected.saturating_sub(1),
-                        }
-                    }
-                    KeyCode::Down => {
-                        self.overlay = Overlay::Lessons {
-                            selected: (selected + 1).min(self.pack.lessons.len() - 1),
-                        }
-                    }
-                    KeyCode::Enter => {
-                        self.overlay = Overlay::None;
-                        self.go_to_lesson(selected);
-                    }
-                    KeyCode::Char(c) if c.is_ascii_digit() => {
-                        if let Some(i) = self
-                            .pack
-                            .lessons
-                            .iter()
-                            .position(|l| l.todo == c.to_digit(10).unwrap_or(0))
-                        {
-                            self.overlay = Overlay::None;
-                            self.go_to_lesson(i);
-                        }
-                    }
-                    KeyCode::Esc | KeyCode::F(3) => self.overlay = Overlay::None,
-                    _ => {}
-                }
-                return;
-            }
-            Overlay::ConfirmReset | Overlay::ConfirmSolution => {
-                let yes = matches!(key.code, KeyCode::Char('y' | 'Y'));
-                let confirm = self.overlay;
-                self.overlay = Overlay::None;
-                if yes && confirm == Overlay::ConfirmReset {
-                    self.reset();
-                } else if yes {
-                    let todo = self.current().todo;
-                    self.progress
-                        .hints_used
-                        .insert(todo, self.current().hints.len() + 1);
-                    self.scroll_to_hint = true;
-                    self.save_progress_only();
-                } else {
-                    self.message = Some("Cancelled.".into());
-                }
-                return;
-            }
-            Overlay::Help | Overlay::Summary => {
-                if matches!(key.code, KeyCode::Esc | KeyCode::F(1) | KeyCode::Enter) {
+            Overlay::Lessons { .. } => {
+                if let Some(i) = c
+                    .to_digit(10)
+                    .and_then(|d| self.pack.lessons.iter().position(|l| l.todo == d))
+                {
                     self.overlay = Overlay::None;
+                    self.go_to_lesson(i);
                 }
                 return;
             }
+            // Any other key is "no" to a question.
+            Overlay::ConfirmReset | Overlay::ConfirmSolution => {
+                self.overlay = Overlay::None;
+                self.set_notice("Cancelled.", Tone::Info);
+                return;
+            }
+            _ => return,
         }
-        match key.code {
-            KeyCode::F(1) => self.overlay = Overlay::Help,
-            KeyCode::F(2) => self.reveal_hint(),
-            KeyCode::F(3) => {
+        if let Some(q) = self.find.as_mut() {
+            q.push(c);
+            let query = q.clone();
+            self.find_from_selection_start(&query);
+            return;
+        }
+        self.editor.type_char(c, now);
+        self.edited(now);
+        self.follow_cursor();
+    }
+
+    fn find_from_selection_start(&mut self, query: &str) {
+        // Typing more of the query keeps the match where it is if it still matches.
+        if let Some((s, _)) = self.editor.selection() {
+            self.editor.place_cursor(s, false);
+        }
+        if self.editor.find_next(query) {
+            self.follow_cursor();
+        }
+    }
+
+    fn perform(&mut self, action: Action, select: bool, now: Instant) {
+        match action {
+            Action::Quit => self.request_quit(),
+            Action::Save => {
+                if self.conflict.is_some() {
+                    self.overlay = Overlay::Conflict;
+                    return;
+                }
+                let text = match self.save() {
+                    Ok(()) => "Saved.".to_string(),
+                    Err(e) => e,
+                };
+                self.set_notice(text, Tone::Info);
+            }
+            Action::Help => self.overlay = Overlay::Help { scroll: 0 },
+            Action::Hint => self.reveal_hint(),
+            Action::LessonList => {
                 self.overlay = Overlay::Lessons {
                     selected: self.lesson,
                 }
             }
-            KeyCode::F(4) => {
-                self.side = if self.side == SidePane::Lesson {
-                    SidePane::Diagram
+            Action::ToggleSide => {
+                self.side = match self.side {
+                    SidePane::Lesson => SidePane::Diagram,
+                    SidePane::Diagram => SidePane::Lesson,
+                };
+                self.clamp_editor_scroll();
+            }
+            Action::PrevLesson => {
+                if self.lesson == 0 {
+                    self.set_notice("This is the first lesson.", Tone::Info);
                 } else {
-                    SidePane::Lesson
+                    self.go_to_lesson(self.lesson - 1);
                 }
             }
-            KeyCode::F(5) => self.go_to_lesson(self.lesson.saturating_sub(1)),
-            KeyCode::F(6) => self.go_to_lesson(self.lesson + 1),
-            KeyCode::F(7) => self.jump_to_problem(),
-            // Down a few lines; at the end, back to the top.
-            KeyCode::F(8) if self.lesson_scroll >= self.lesson_scroll_max => self.lesson_scroll = 0,
-            KeyCode::F(8) => self.lesson_scroll = self.lesson_scroll.saturating_add(5),
-            KeyCode::F(9) => self.overlay = Overlay::ConfirmReset,
-            KeyCode::Esc => self.message = None,
-            _ => {
-                // Everything else is the editor's, including its own Ctrl/Alt keys.
-                let before = self.editor.lines().len();
-                let changed = self.editor.input(key);
-                if changed || self.editor.lines().len() != before {
-                    self.edited();
+            Action::NextLesson => {
+                if self.lesson + 1 >= self.pack.lessons.len() {
+                    self.set_notice("This is the last lesson.", Tone::Info);
+                } else {
+                    self.go_to_lesson(self.lesson + 1);
                 }
+            }
+            Action::JumpToProblem => self.jump_to_problem(),
+            Action::LessonDown => self.scroll_lesson(self.lesson_page() as isize),
+            Action::LessonUp => self.scroll_lesson(-(self.lesson_page() as isize)),
+            Action::Reset => self.overlay = Overlay::ConfirmReset,
+            Action::Find => {
+                self.find = Some(String::new());
+            }
+            Action::Dismiss => {
+                if self.summary_shown() {
+                    self.summary = false;
+                    // The "all pass" message goes with the summary it announced.
+                    if self.notice.as_ref().is_some_and(|n| n.tone == Tone::Good) {
+                        self.notice = None;
+                    }
+                } else if self.editor.selection().is_some() {
+                    self.editor.clear_selection();
+                } else {
+                    self.notice = None;
+                }
+            }
+            Action::Undo | Action::Redo => {
+                let done = if action == Action::Undo {
+                    self.editor.undo()
+                } else {
+                    self.editor.redo()
+                };
+                if done {
+                    self.edited(now);
+                } else {
+                    self.set_notice(
+                        if action == Action::Undo {
+                            "Nothing to undo."
+                        } else {
+                            "Nothing to redo."
+                        },
+                        Tone::Info,
+                    );
+                }
+                self.follow_cursor();
+            }
+            Action::Copy => {
+                let copied = self.editor.copy();
+                self.clipboard_out = Some(copied);
+            }
+            Action::Cut => {
+                let copied = self.editor.cut(now);
+                self.clipboard_out = Some(copied);
+                self.edited(now);
+                self.follow_cursor();
+            }
+            Action::Paste => {
+                if self.editor.clipboard().is_empty() {
+                    self.set_notice(
+                        "Nothing copied yet. To paste from another program, use your terminal's paste (often Ctrl-Shift-V).",
+                        Tone::Info,
+                    );
+                } else if self.editor.paste(now) {
+                    self.edited(now);
+                    self.follow_cursor();
+                }
+            }
+            Action::SelectAll => self.editor.select_all(),
+            Action::Move(m) => {
+                self.editor.move_cursor(m, select);
+                self.follow_cursor();
+            }
+            Action::Newline
+            | Action::Tab
+            | Action::Backspace
+            | Action::Delete
+            | Action::DeleteWordBack
+            | Action::DeleteToLineEnd => {
+                if let (Some(q), Action::Backspace) = (self.find.as_mut(), action) {
+                    q.pop();
+                    return;
+                }
+                let changed = match action {
+                    Action::Newline => {
+                        self.editor.newline(now);
+                        true
+                    }
+                    Action::Tab => {
+                        self.editor.tab(now);
+                        true
+                    }
+                    Action::Backspace => self.editor.backspace(now),
+                    Action::Delete => self.editor.delete(now),
+                    Action::DeleteWordBack => self.editor.delete_word_back(now),
+                    _ => self.editor.delete_to_line_end(now),
+                };
+                if changed {
+                    self.edited(now);
+                }
+                self.follow_cursor();
+            }
+            Action::FindNext => {
+                let query = self.find.clone().unwrap_or_default();
+                if self.editor.find_next(&query) {
+                    self.follow_cursor();
+                } else if !query.is_empty() {
+                    self.set_notice(format!("`{query}` is not in the file."), Tone::Info);
+                }
+            }
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Home
+            | Action::End => self.overlay_move(action),
+            Action::Open => {
+                if let Overlay::Lessons { selected } = self.overlay {
+                    self.overlay = Overlay::None;
+                    self.go_to_lesson(selected);
+                }
+            }
+            Action::Yes => {
+                let confirm = self.overlay;
+                self.overlay = Overlay::None;
+                if confirm == Overlay::ConfirmReset {
+                    self.reset(now);
+                } else {
+                    let todo = self.current().todo;
+                    self.progress
+                        .hints_used
+                        .insert(todo, self.current().hints.len() + 1);
+                    self.scroll_lesson_to_newest_hint();
+                    self.save_progress_only();
+                }
+            }
+            Action::Close => {
+                if self.find.is_some() && self.overlay == Overlay::None {
+                    self.find = None;
+                } else {
+                    if matches!(
+                        self.overlay,
+                        Overlay::ConfirmReset | Overlay::ConfirmSolution
+                    ) {
+                        self.set_notice("Cancelled.", Tone::Info);
+                    }
+                    self.overlay = Overlay::None;
+                }
+            }
+            Action::UseDisk => self.resolve_conflict(true),
+            Action::KeepMine => self.resolve_conflict(false),
+            Action::RescueAndQuit => match self.rescue() {
+                Some(Err(e)) => self.set_notice(format!("{e}; not quitting"), Tone::Bad),
+                kept => {
+                    self.farewell = kept
+                        .and_then(Result::ok)
+                        .map(|p| format!("your unsaved text is in {}", p.display()));
+                    let _ = self
+                        .workspace
+                        .as_ref()
+                        .map(|ws| ws.save_progress(&self.progress));
+                    self.dirty = false;
+                    self.conflict = None;
+                    self.quit = true;
+                }
+            },
+            Action::QuitAnyway => {
+                self.dirty = false;
+                self.conflict = None;
+                self.quit = true;
             }
         }
     }
 
-    pub fn handle_mouse(&mut self, mouse: MouseEvent, map: &ScreenMap) {
-        let inside = |r: ratatui::layout::Rect| {
+    /// Ctrl-Q: save and quit; when the text cannot be saved, ask.
+    fn request_quit(&mut self) {
+        self.refresh();
+        if self.conflict.is_some() {
+            self.overlay = Overlay::QuitUnsaved;
+            return;
+        }
+        match self.save() {
+            Ok(()) => self.quit = true,
+            Err(_) if !self.dirty => self.quit = true,
+            Err(_) => self.overlay = Overlay::QuitUnsaved,
+        }
+    }
+
+    fn overlay_move(&mut self, action: Action) {
+        match self.overlay {
+            Overlay::Lessons { selected } => {
+                let last = self.pack.lessons.len() - 1;
+                let selected = match action {
+                    Action::Up => selected.saturating_sub(1),
+                    Action::Down => (selected + 1).min(last),
+                    _ => selected,
+                };
+                self.overlay = Overlay::Lessons { selected };
+            }
+            Overlay::Help { scroll } => {
+                let page = help::page(self) as isize;
+                let delta = match action {
+                    Action::Up => -1,
+                    Action::Down => 1,
+                    Action::PageUp => -page,
+                    Action::PageDown => page,
+                    Action::Home => -(scroll as isize),
+                    _ => isize::MAX / 2,
+                };
+                self.overlay = Overlay::Help {
+                    scroll: (scroll as isize).saturating_add(delta).max(0) as usize,
+                };
+                self.clamp_help_scroll();
+            }
+            _ => {}
+        }
+    }
+
+    pub fn handle_mouse(&mut self, mouse: MouseEvent) {
+        let panes = self.panes();
+        let inside = |r: Rect| {
             mouse.column >= r.x
                 && mouse.column < r.x + r.width
                 && mouse.row >= r.y
                 && mouse.row < r.y + r.height
         };
+        let editor = layout::editor_areas(panes.editor, self.editor.lines().len());
+        let wheel = match mouse.kind {
+            MouseEventKind::ScrollDown => 3,
+            MouseEventKind::ScrollUp => -3,
+            _ => 0,
+        };
+        if let Overlay::Help { .. } = self.overlay {
+            if wheel != 0 {
+                self.overlay_move(if wheel > 0 { Action::Down } else { Action::Up });
+            }
+            return;
+        }
+        if self.overlay != Overlay::None {
+            return;
+        }
         match mouse.kind {
-            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if inside(map.lesson) => {
-                self.lesson_scroll = if mouse.kind == MouseEventKind::ScrollDown {
-                    self.lesson_scroll.saturating_add(2)
-                } else {
-                    self.lesson_scroll.saturating_sub(2)
-                };
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                if panes.lesson.is_some_and(inside) && !self.summary_shown() {
+                    self.scroll_lesson(wheel);
+                } else if inside(panes.editor) {
+                    self.editor.scroll_by(wheel, editor.text.height as usize);
+                    self.highlight_visible();
+                }
             }
-            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if inside(map.editor) => {
-                self.editor.input(mouse);
+            MouseEventKind::Down(MouseButton::Left) => {
+                if inside(editor.text) || inside(editor.gutter) {
+                    let x = mouse.column.saturating_sub(editor.text.x) as usize;
+                    let pos = self
+                        .editor
+                        .pos_at_screen((mouse.row - editor.text.y) as usize, x);
+                    self.editor.place_cursor(pos, false);
+                    self.dragging = true;
+                    self.follow_cursor();
+                } else if let Some(l) = panes.lesson.filter(|l| inside(*l)) {
+                    let doc = lesson::document(self, layout::inner(l));
+                    let row = mouse.row.saturating_sub(l.y + 1) as usize;
+                    if let Some((_, line)) = doc.rule_rows.iter().find(|(r, _)| *r == row) {
+                        self.jump_to_line(*line);
+                    }
+                }
             }
-            MouseEventKind::Down(MouseButton::Left) if inside(map.lesson) => {
-                if let Some((_, line)) = map.rule_rows.iter().find(|(row, _)| *row == mouse.row) {
-                    self.jump_to_line(*line);
+            MouseEventKind::Drag(MouseButton::Left) if self.dragging => {
+                let text = editor.text;
+                let row = mouse.row.clamp(text.y, text.y + text.height.max(1) - 1) - text.y;
+                let x = mouse.column.saturating_sub(text.x) as usize;
+                let pos = self.editor.pos_at_screen(row as usize, x);
+                self.editor.place_cursor(pos, true);
+                self.follow_cursor();
+            }
+            MouseEventKind::Up(MouseButton::Left) if self.dragging => {
+                self.dragging = false;
+                if let Some(t) = self.editor.selected_text() {
+                    // A drag selection goes to the clipboard too, as terminals do.
+                    self.clipboard_out = Some(t);
                 }
             }
             _ => {}
         }
     }
 
-    pub fn status_saved(&self) -> &'static str {
-        if self.dirty { "unsaved" } else { "saved" }
+    // ---- Lessons, hints, scrolling ----
+
+    pub fn go_to_lesson(&mut self, index: usize) {
+        self.lesson = index.min(self.pack.lessons.len() - 1);
+        self.lesson_scroll = 0;
+        self.expire_notice(Instant::now());
+        self.side = SidePane::Lesson;
+        if self.hints_used() > 0 {
+            self.scroll_lesson_to_newest_hint();
+        }
+        self.save_progress_only();
     }
+
+    /// Moves the cursor to the first line a failing rule of this lesson points at, or says
+    /// that nothing fails.
+    pub fn jump_to_problem(&mut self) {
+        let todo = self.current().todo;
+        if self.verdict().passed {
+            let text = match self.next_failing() {
+                Some(n) => format!("Nothing fails in TODO {todo}; TODO {n} still does (F3)."),
+                None => format!("Nothing fails in TODO {todo}: every TODO passes."),
+            };
+            self.set_notice(text, Tone::Info);
+            return;
+        }
+        match self.problem_line() {
+            Some(l) => self.jump_to_line(l),
+            None => self.set_notice(
+                format!("TODO {todo}'s checks name no line; read the checklist."),
+                Tone::Info,
+            ),
+        }
+    }
+
+    pub fn jump_to_line(&mut self, line: usize) {
+        self.editor
+            .place_cursor(Pos::new(line.saturating_sub(1), 0), false);
+        self.follow_cursor();
+    }
+
+    fn reveal_hint(&mut self) {
+        let todo = self.current().todo;
+        let hints = self.current().hints.len();
+        let used = self.hints_used();
+        if used < hints {
+            self.progress.hints_used.insert(todo, used + 1);
+            self.set_notice(
+                format!("Hint {} of {hints} shown in the lesson pane.", used + 1),
+                Tone::Info,
+            );
+            self.side = SidePane::Lesson;
+            self.summary = false;
+            self.scroll_lesson_to_newest_hint();
+            self.save_progress_only();
+        } else if !self.solution_visible() {
+            self.overlay = Overlay::ConfirmSolution;
+        } else {
+            self.set_notice(
+                "The solution is already shown in the lesson pane.",
+                Tone::Info,
+            );
+        }
+    }
+
+    /// Puts the starter back as one undoable step, keeping a `.bak` copy too.
+    fn reset(&mut self, now: Instant) {
+        if let Some(ws) = &self.workspace {
+            match ws.backup(&self.text()) {
+                Ok(p) => self.set_notice(
+                    format!(
+                        "Starter restored. Ctrl-Z brings your text back; it is also in {}",
+                        p.display()
+                    ),
+                    Tone::Info,
+                ),
+                Err(e) => {
+                    self.set_notice(format!("Reset cancelled: {e}"), Tone::Bad);
+                    return;
+                }
+            }
+        } else {
+            self.set_notice(
+                "Starter restored. Ctrl-Z brings your text back.",
+                Tone::Info,
+            );
+        }
+        let starter = self.pack.starter.text.clone();
+        self.editor.replace_all(&starter, Pos::default(), now);
+        self.edited(now);
+        self.follow_cursor();
+    }
+
+    fn scroll_lesson_to_newest_hint(&mut self) {
+        if let Some(area) = self.panes().lesson.map(layout::inner) {
+            let doc = lesson::document(self, area);
+            self.lesson_scroll = doc.newest_hint.unwrap_or(0);
+        }
+        self.clamp_lesson_scroll();
+    }
+
+    fn lesson_page(&self) -> usize {
+        self.panes().lesson.map(layout::inner).map_or(5, |a| {
+            lesson::document(self, a)
+                .body_height
+                .saturating_sub(1)
+                .max(1)
+        })
+    }
+
+    fn scroll_lesson(&mut self, rows: isize) {
+        self.lesson_scroll = (self.lesson_scroll as isize + rows).max(0) as usize;
+        self.clamp_lesson_scroll();
+    }
+
+    fn clamp_lesson_scroll(&mut self) {
+        if let Some(area) = self.panes().lesson.map(layout::inner) {
+            let doc = lesson::document(self, area);
+            let max = doc.body.len().saturating_sub(doc.body_height);
+            self.lesson_scroll = self.lesson_scroll.min(max);
+        }
+    }
+
+    fn clamp_help_scroll(&mut self) {
+        if let Overlay::Help { scroll } = self.overlay {
+            self.overlay = Overlay::Help {
+                scroll: scroll.min(help::max_scroll(self)),
+            };
+        }
+    }
+
+    /// Highlights the lines down to the bottom of the editor's view.
+    fn highlight_visible(&mut self) {
+        let height = layout::editor_areas(self.panes().editor, self.editor.lines().len())
+            .text
+            .height as usize;
+        let upto = self.editor.scroll().0 + height + 1;
+        if let Some(h) = self.highlighter.as_mut() {
+            h.update(self.editor.lines(), upto);
+        }
+    }
+
+    /// Scrolls the editor so the cursor is in view.
+    fn follow_cursor(&mut self) {
+        let panes = self.panes();
+        let areas = layout::editor_areas(panes.editor, self.editor.lines().len());
+        self.editor
+            .scroll_to_cursor(areas.text.height as usize, areas.text.width as usize);
+        self.highlight_visible();
+    }
+
+    fn clamp_editor_scroll(&mut self) {
+        let panes = self.panes();
+        let areas = layout::editor_areas(panes.editor, self.editor.lines().len());
+        self.editor.clamp_scroll(areas.text.height as usize);
+        // A shrunk window must still show the cursor.
+        self.editor
+            .scroll_to_cursor(areas.text.height as usize, areas.text.width as usize);
+        self.highlight_visible();
+    }
+}
+
+fn is_editing(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Move(_)
+            | Action::Undo
+            | Action::Redo
+            | Action::Copy
+            | Action::Cut
+            | Action::Paste
+            | Action::SelectAll
+            | Action::Newline
+            | Action::Tab
+            | Action::Backspace
+            | Action::Delete
+            | Action::DeleteWordBack
+            | Action::DeleteToLineEnd
+    )
 }

@@ -14,6 +14,9 @@ use crate::pack::files;
 /// Cached per line: its text, the parse state after it, and its styles.
 pub type LineStyles = Vec<(usize, usize, Style)>;
 
+/// Lines longer than this (in bytes) are not highlighted.
+pub const LONG_LINE: usize = 4096;
+
 pub struct Highlighter {
     set: SyntaxSet,
     /// Per line: the text it was computed for, the parse state before it, and its styles.
@@ -77,13 +80,20 @@ impl Highlighter {
         })
     }
 
+    /// Per line: its text, the parse state after it, and its style runs.
+    pub fn cache(&self) -> &[(String, ParseState, LineStyles)] {
+        &self.cache
+    }
+
     fn syntax(&self) -> &SyntaxReference {
         &self.set.syntaxes()[0]
     }
 
-    /// Brings the cache up to date with `lines`, re-parsing only from the first changed
-    /// line until the parse state agrees with the old results again.
-    pub fn update(&mut self, lines: &[String]) -> &[(String, ParseState, LineStyles)] {
+    /// Brings the cache up to date with the first `upto` of `lines` (what is on screen and
+    /// above it: a 30,000-line file is not highlighted before its first frame), re-parsing
+    /// only from the first changed line until the parse state agrees with the old results
+    /// again.
+    pub fn update(&mut self, lines: &[String], upto: usize) -> &[(String, ParseState, LineStyles)] {
         let same = self
             .cache
             .iter()
@@ -92,9 +102,10 @@ impl Highlighter {
             .count();
         let shift = self.cache.len() as isize - lines.len() as isize;
         let mut fresh: Vec<(String, ParseState, LineStyles)> = Vec::new();
-        let mut resume = self.cache.len();
+        let mut resume = None;
         let mut j = same;
-        while j < lines.len() {
+        let limit = upto.min(lines.len());
+        while j < limit {
             let state = fresh
                 .last()
                 .map(|c| c.1.clone())
@@ -106,24 +117,37 @@ impl Highlighter {
             if j > same && o > 0 && (o as usize) < self.cache.len() {
                 let o = o as usize;
                 if self.cache[o].0 == lines[j] && self.cache[o - 1].1 == state {
-                    resume = o;
+                    resume = Some(o);
                     break;
                 }
             }
             let mut after = state;
-            let line = format!("{}\n", lines[j]);
-            let ops = after.parse_line(&line, &self.set).unwrap_or_default();
-            // The grammar opens no scope that spans lines, so each line starts with none.
-            let styles = self.styles(&line, &ops, &mut ScopeStack::new());
+            // A line longer than anyone reads is drawn plain: the grammar's regexes are
+            // not worth seconds on a 600 KB word. No scope spans lines, so the state after
+            // it is the state before.
+            let styles = if lines[j].len() > LONG_LINE {
+                Vec::new()
+            } else {
+                let line = format!("{}\n", lines[j]);
+                let ops = after.parse_line(&line, &self.set).unwrap_or_default();
+                // The grammar opens no scope that spans lines, so each line starts with none.
+                self.styles(&line, &ops, &mut ScopeStack::new())
+            };
             fresh.push((lines[j].clone(), after, styles));
             j += 1;
         }
-        if j >= lines.len() {
-            resume = self.cache.len();
+        match resume {
+            Some(o) => {
+                let end = o.max(same).min(self.cache.len());
+                self.cache.splice(same..end, fresh);
+                self.cache.truncate(lines.len());
+            }
+            None => {
+                // What lay past the edit is unknown until it is on screen.
+                self.cache.truncate(same);
+                self.cache.extend(fresh);
+            }
         }
-        let end = resume.max(same).min(self.cache.len());
-        self.cache.splice(same..end, fresh);
-        self.cache.truncate(lines.len());
         &self.cache
     }
 
@@ -135,16 +159,21 @@ impl Highlighter {
     ) -> LineStyles {
         let mut out = Vec::new();
         let mut last = 0;
-        let char_index = |byte: usize| line[..byte.min(line.len())].chars().count();
+        // Character index of byte `last`, counted once along the line.
+        let mut last_char = 0;
         for (byte, op) in ops {
-            if *byte > last {
-                out.push((char_index(last), char_index(*byte), self.paint(stack)));
+            let byte = (*byte).min(line.len());
+            if byte > last {
+                let chars = last_char + line[last..byte].chars().count();
+                out.push((last_char, chars, self.paint(stack)));
+                last_char = chars;
+                last = byte;
             }
             let _ = stack.apply(op);
-            last = *byte;
         }
         if last < line.len() {
-            out.push((char_index(last), char_index(line.len()), self.paint(stack)));
+            let chars = last_char + line[last..].chars().count();
+            out.push((last_char, chars, self.paint(stack)));
         }
         out
     }
@@ -176,14 +205,18 @@ mod tests {
             "FROM python:3.11 AS builder\nRUN apt-get update\n  && apt-get install -y gcc\n# TODO 2: x\ncmd [\"gunicorn\"]\n",
         );
         let mut incremental = Highlighter::new(true).unwrap();
-        incremental.update(&before);
+        incremental.update(&before, usize::MAX);
         let got: Vec<LineStyles> = incremental
-            .update(&after)
+            .update(&after, usize::MAX)
             .iter()
             .map(|c| c.2.clone())
             .collect();
         let mut fresh = Highlighter::new(true).unwrap();
-        let want: Vec<LineStyles> = fresh.update(&after).iter().map(|c| c.2.clone()).collect();
+        let want: Vec<LineStyles> = fresh
+            .update(&after, usize::MAX)
+            .iter()
+            .map(|c| c.2.clone())
+            .collect();
         assert_eq!(got, want);
         // Keywords are styled in any case; the TODO comment stands out.
         let keyword = |l: &LineStyles| l.iter().find(|(s, _, _)| *s == 0).map(|r| r.2);

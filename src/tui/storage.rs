@@ -1,11 +1,16 @@
 //! The learner's files: the Dockerfile they edit and a plain JSON progress file, both written
-//! atomically (temporary file in the same folder, flush, rename) so a crash loses nothing
-//! that was saved.
+//! atomically with `atomic-write-file` (temporary file beside it, fsync of the file and its
+//! folder, rename), so a crash or a full disk leaves the old file whole.
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::hash::{Hash, Hasher};
 use std::io::Write;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use atomic_write_file::AtomicWriteFile;
 
 use serde::{Deserialize, Serialize};
 
@@ -26,11 +31,70 @@ pub struct Progress {
     pub cursor: (usize, usize),
 }
 
+/// The progress file's format; bump it when a field changes meaning, and read the older
+/// ones in [`read_progress`].
+pub const PROGRESS_VERSION: u32 = 1;
+
 /// Progress for every Dockerfile the learner has worked on, keyed by its path.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct ProgressFile {
     version: u32,
     files: BTreeMap<String, Progress>,
+}
+
+/// What the file on disk looked like when last read or written, to notice edits made
+/// elsewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    modified: Option<SystemTime>,
+    len: u64,
+    inode: u64,
+}
+
+/// The file's stamp now (through symlinks); None when it is gone.
+pub fn stamp(path: &Path) -> Option<Stamp> {
+    let m = fs::metadata(path).ok()?;
+    Some(Stamp {
+        modified: m.modified().ok(),
+        len: m.len(),
+        inode: m.ino(),
+    })
+}
+
+/// A hash of file contents, to tell a real change from a touch.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+/// The file a path finally names, following symlinks (also dangling ones, whose target
+/// is then created).
+pub fn resolve_links(path: &Path) -> PathBuf {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => match fs::read_link(&p) {
+                Ok(target) => {
+                    p = match p.parent() {
+                        Some(dir) if target.is_relative() => dir.join(target),
+                        _ => target,
+                    }
+                }
+                Err(_) => return p,
+            },
+            _ => return p,
+        }
+    }
+    p
+}
+
+/// Saves the learner's Dockerfile: through a symlink to its target, keeping the file's
+/// permissions, atomically. Returns the new stamp.
+pub fn save_dockerfile(path: &Path, text: &str) -> Result<Option<Stamp>, String> {
+    let target = resolve_links(path);
+    write_atomic(&target, text.as_bytes())?;
+    Ok(stamp(path))
 }
 
 /// Where the learner's work lives.
@@ -120,7 +184,7 @@ impl Workspace {
 
     pub fn save_progress(&self, progress: &Progress) -> Result<(), String> {
         let mut file = read_progress(&self.progress_file).unwrap_or_default();
-        file.version = 1;
+        file.version = PROGRESS_VERSION;
         file.files.insert(self.key(), progress.clone());
         let json = serde_json::to_vec_pretty(&file).map_err(|e| e.to_string())?;
         if let Some(dir) = self.progress_file.parent() {
@@ -131,12 +195,45 @@ impl Workspace {
 
     /// Keeps the current text as `Dockerfile.bak` before a reset.
     pub fn backup(&self, text: &str) -> Result<PathBuf, String> {
-        let bak = self
-            .dockerfile
-            .with_file_name(format!("{}.bak", file_name(&self.dockerfile)));
-        write_atomic(&bak, text.as_bytes())?;
-        Ok(bak)
+        self.keep_beside("bak", text)
     }
+
+    /// Writes `text` beside the Dockerfile as `Dockerfile.<suffix>` (through a symlinked
+    /// Dockerfile, beside its target).
+    pub fn keep_beside(&self, suffix: &str, text: &str) -> Result<PathBuf, String> {
+        let target = resolve_links(&self.dockerfile);
+        let path = target.with_file_name(format!("{}.{suffix}", file_name(&target)));
+        write_atomic(&path, text.as_bytes())?;
+        Ok(path)
+    }
+
+    /// Keeps text that could not be saved: beside the Dockerfile as `Dockerfile.rescue`,
+    /// or, when that folder refuses, in the data folder.
+    pub fn rescue(&self, text: &str) -> Result<PathBuf, String> {
+        rescue(&self.dockerfile, self.progress_file.parent(), text)
+    }
+}
+
+/// See [`Workspace::rescue`]; also used by the panic hook, which has only the paths.
+pub fn rescue(dockerfile: &Path, data_dir: Option<&Path>, text: &str) -> Result<PathBuf, String> {
+    let target = resolve_links(dockerfile);
+    let beside = target.with_file_name(format!("{}.rescue", file_name(&target)));
+    let first = match write_atomic(&beside, text.as_bytes()) {
+        Ok(()) => return Ok(beside),
+        Err(e) => e,
+    };
+    if let Some(dir) = data_dir {
+        let folder = dir.join("rescue");
+        let _ = fs::create_dir_all(&folder);
+        let secs = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let path = folder.join(format!("{}-{secs}.rescue", file_name(&target)));
+        if write_atomic(&path, text.as_bytes()).is_ok() {
+            return Ok(path);
+        }
+    }
+    Err(first)
 }
 
 fn file_name(p: &Path) -> String {
@@ -159,29 +256,74 @@ fn read_progress(path: &Path) -> Result<ProgressFile, String> {
     }
 }
 
-/// Writes through a temporary file in the same folder, then renames: a reader sees the old
-/// file or the new one, never half of one.
+/// Writes through a temporary file in the same folder, fsyncs it and the folder, then
+/// renames: a reader sees the old file or the new one, never half of one. An existing
+/// file's permissions are kept.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(".{}.tmp{}", file_name(path), std::process::id()));
     let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
+        let mut f = AtomicWriteFile::options().open(path)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
+        f.commit()
     })();
-    result.map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        format!("{}: cannot save: {e}", path.display())
-    })
+    result.map_err(|e| format!("{}: cannot save: {e}", path.display()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn saving_goes_through_a_symlink_and_keeps_permissions() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.Dockerfile");
+        fs::write(&real, "FROM old\n").unwrap();
+        fs::set_permissions(&real, fs::Permissions::from_mode(0o640)).unwrap();
+        let link = dir.path().join("Dockerfile");
+        std::os::unix::fs::symlink("real.Dockerfile", &link).unwrap();
+        let stamp_after = save_dockerfile(&link, "FROM new\n").unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&real).unwrap(), "FROM new\n");
+        let mode = fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+        assert_eq!(stamp_after, stamp(&link));
+        // No temporary files are left behind.
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[test]
+    fn a_failed_save_says_which_file_and_why() {
+        let dir = tempfile::tempdir().unwrap();
+        // The folder went away (an unmounted share, a deleted lab folder).
+        let file = dir.path().join("gone/Dockerfile");
+        let e = save_dockerfile(&file, "FROM new\n").unwrap_err();
+        assert!(e.contains("gone/Dockerfile: cannot save"), "{e}");
+        assert!(!file.exists());
+    }
+
+    #[test]
+    fn a_rescue_copy_goes_beside_the_file_and_never_over_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("Dockerfile");
+        fs::write(&file, "FROM saved\n").unwrap();
+        let path = rescue(&file, Some(dir.path()), "FROM unsaved\n").unwrap();
+        assert_eq!(path, dir.path().join("Dockerfile.rescue"));
+        assert_eq!(fs::read_to_string(&path).unwrap(), "FROM unsaved\n");
+        assert_eq!(fs::read_to_string(&file).unwrap(), "FROM saved\n");
+        // A folder that cannot be written: the data folder takes it.
+        let gone = dir.path().join("no/such/folder/Dockerfile");
+        let path = rescue(&gone, Some(dir.path()), "FROM unsaved\n").unwrap();
+        assert!(path.starts_with(dir.path().join("rescue")), "{path:?}");
+    }
 
     #[test]
     fn a_lab_folder_is_created_from_the_starter() {

@@ -4,8 +4,10 @@ Run by .ci/run in a virtualenv with starter/requirements.txt installed:
     python -m unittest discover -s tests/app -v
 """
 
+import glob
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -14,6 +16,7 @@ import unittest
 import urllib.request
 
 STARTER = os.path.join(os.path.dirname(__file__), "..", "..", "starter")
+SOLUTIONS = os.path.join(os.path.dirname(__file__), "..", "..", "solutions")
 sys.dont_write_bytecode = True  # keep starter/ clean: it is embedded in the binary
 sys.path.insert(0, STARTER)
 
@@ -50,8 +53,20 @@ def free_port():
         return s.getsockname()[1]
 
 
+def healthchecks():
+    """Each reference solution's HEALTHCHECK command (shell form), by file name."""
+    found = {}
+    for path in sorted(glob.glob(os.path.join(SOLUTIONS, "*.Dockerfile"))):
+        with open(path) as f:
+            for line in f:
+                m = re.match(r"HEALTHCHECK\s+(?:--\S+\s+)*CMD\s+(.*)", line)
+                if m:
+                    found[os.path.basename(path)] = m.group(1).strip()
+    return found
+
+
 class TestGunicorn(unittest.TestCase):
-    def test_status_over_http(self):
+    def start(self):
         port = free_port()
         gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
         proc = subprocess.Popen(
@@ -60,21 +75,46 @@ class TestGunicorn(unittest.TestCase):
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=5) as r:
+                    self.assertEqual(r.status, 200)
+                    self.assertEqual(json.load(r), {"status": "ok"})
+                    return proc, port
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    proc.kill()
+                    raise
+                time.sleep(0.25)
+
+    def test_status_over_http(self):
+        proc, _ = self.start()
+        proc.terminate()
+        proc.wait(timeout=30)
+
+    def test_every_solution_has_a_healthcheck_that_tells_up_from_down(self):
+        """Run as Docker runs a shell-form HEALTHCHECK (`/bin/sh -c`), with this Python
+        standing in for the image's `python` (python:3.11-slim has no curl)."""
+        checks = healthchecks()
+        self.assertEqual(
+            sorted(checks),
+            sorted(os.path.basename(p) for p in glob.glob(os.path.join(SOLUTIONS, "*.Dockerfile"))),
+        )
+        proc, port = self.start()
+
+        def run(command):
+            local = re.sub(r"^python\b", sys.executable, command).replace(":5000/", f":{port}/")
+            return subprocess.run(["/bin/sh", "-c", local], capture_output=True, timeout=30).returncode
+
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=5) as r:
-                        self.assertEqual(r.status, 200)
-                        self.assertEqual(json.load(r), {"status": "ok"})
-                        break
-                except OSError:
-                    if time.monotonic() > deadline or proc.poll() is not None:
-                        raise
-                    time.sleep(0.25)
+            for name, command in checks.items():
+                self.assertEqual(run(command), 0, f"{name}: {command}")
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+        for name, command in checks.items():
+            self.assertNotEqual(run(command), 0, f"{name} must fail with the app down")
 
 
 if __name__ == "__main__":

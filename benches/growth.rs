@@ -1,0 +1,75 @@
+//! How cost grows with input: each adversarial shape at n, 2n, 4n and 8n through everything
+//! `check` and `analyze` do, and the exponent fitted to the times (1 is linear). Issue 11
+//! asks for every exponent ≤ 1.2, and every input up to 1 MiB answered in under a second.
+//! A benchmark, not a test: run it with `cargo bench --bench growth`.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use stagecraft::bench_input::SHAPES;
+use stagecraft::cli::{Format, Input, analyze, check};
+use stagecraft::pack::Pack;
+
+fn run(text: &str, pack: &Pack) {
+    let input = Input {
+        name: "Dockerfile".into(),
+        text: text.to_string(),
+        warning: None,
+    };
+    black_box(check::run(&input, pack, Format::Json));
+    black_box(analyze::run(&input, pack, Format::Text));
+}
+
+/// The best of a few runs, so a busy machine inflates the figures less.
+fn time(text: &str, pack: &Pack) -> Duration {
+    (0..3)
+        .map(|_| {
+            let start = Instant::now();
+            run(text, pack);
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn main() {
+    let pack = Pack::embedded().expect("embedded pack");
+    // `cargo bench --bench growth -- NAME` runs the shapes whose name contains NAME.
+    let filter = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .unwrap_or_default();
+    let mut worst: f64 = 0.0;
+    println!(
+        "{:<36} {:>9} {:>10} {:>10}  exponent",
+        "shape", "bytes@8n", "time@n", "time@8n"
+    );
+    for (name, make) in SHAPES.iter().filter(|(n, _)| n.contains(filter.as_str())) {
+        // n chosen so that 8n is about 1 MiB of text.
+        let unit = make(1000).len().max(1);
+        let n = ((1 << 20) * 1000 / unit / 8).max(1);
+        let sizes = [n, 2 * n, 4 * n, 8 * n];
+        let times: Vec<f64> = sizes
+            .iter()
+            .map(|&k| time(&make(k), &pack).as_secs_f64())
+            .collect();
+        // Least-squares slope of log(time) against log(n).
+        let xs: Vec<f64> = sizes.iter().map(|&k| (k as f64).ln()).collect();
+        let ys: Vec<f64> = times.iter().map(|t| t.max(1e-9).ln()).collect();
+        let (mx, my) = (xs.iter().sum::<f64>() / 4.0, ys.iter().sum::<f64>() / 4.0);
+        let slope = xs
+            .iter()
+            .zip(&ys)
+            .map(|(x, y)| (x - mx) * (y - my))
+            .sum::<f64>()
+            / xs.iter().map(|x| (x - mx).powi(2)).sum::<f64>();
+        worst = worst.max(slope);
+        println!(
+            "{name:<36} {:>9} {:>8.1}ms {:>8.1}ms  {slope:.2}",
+            make(8 * n).len(),
+            times[0] * 1e3,
+            times[3] * 1e3
+        );
+    }
+    println!("worst exponent: {worst:.2} (target ≤ 1.2)");
+}
