@@ -233,13 +233,13 @@ impl Session<'_> {
             )
         };
         if built.cancelled {
-            self.remove_unfinished(&built);
+            self.remove_step_images(&built);
             return Err(Error::Cancelled);
         }
         image.build_seconds = (built.seconds * 10.0).round() / 10.0;
         image.notes.extend(built.notes.iter().cloned());
         if !built.ok {
-            self.remove_unfinished(&built);
+            self.remove_step_images(&built);
             let log = built.log.join("\n");
             let why = explain::explain(
                 Failure::Build {
@@ -260,6 +260,7 @@ impl Session<'_> {
         }
         image.built = true;
         self.built_tags.push(tag.clone());
+        self.remove_step_images(&built);
 
         self.report(role, Phase::Measuring, None, None, &[]);
         image.size_bytes = self.docker.image_size(&tag).ok();
@@ -276,9 +277,11 @@ impl Session<'_> {
         Ok(image)
     }
 
-    /// Removes the images of the finished steps of a failed build (legacy builder), which
-    /// nothing names: a later build rebuilds them.
-    fn remove_unfinished(&self, built: &build::Built) {
+    /// Removes the step images of a build (legacy builder) that nothing names and nothing
+    /// builds on: the steps of a build that failed or was cancelled, and the build stages of
+    /// a multi-stage build, which the final image does not contain. The final image's own
+    /// chain stays (its steps have children); a later build redoes what was removed.
+    fn remove_step_images(&self, built: &build::Built) {
         for (id, _) in built.step_images.iter().rev() {
             let _ = self.docker.remove_untagged(id);
         }
