@@ -5,16 +5,19 @@
 #   debian:bookworm-slim  debian:bookworm          (mmdebstrap --variant=minbase, docker import)
 #   python:3.11-slim      python:3.11-slim-bookworm (CPython 3.11 built into /usr/local)
 #   python:3.11           python:3.11-bookworm      (on buildpack-deps' package set)
-#   python:3.13-slim      python:3.13-slim-bookworm (only with --with-3.13: another Python,
-#                                                    for the "runtime on a different Python" test)
+#   python:3.13-slim      python:3.13-slim-trixie   (only with --with-3.13: Debian trixie's
+#                         python3.13, for the "runtime on a different Python" test only)
 #
 # They follow the recipes of the official images (debuerreotype for Debian, docker-library
 # for Python) closely enough that image sizes measured on them match the real ones, with
 # these differences: the Python sources are Debian's (`apt-get source python3.11`, the
-# upstream tarball without Debian's patches) instead of python.org's, the build skips
-# profile-guided optimisation and LTO unless STAND_IN_PGO=1 (minutes longer, same size),
-# and the host's CA bundle is copied in (for a TLS-intercepting proxy in front of PyPI)
-# with /etc/pip.conf pointing pip at it. Every image carries the label
+# upstream tarball without Debian's patches) instead of python.org's; CPython is compiled
+# once, in a builder image that is removed afterwards, and copied into both images
+# (stripped for -slim) instead of compiled in each; the build skips profile-guided
+# optimisation and LTO unless STAND_IN_PGO=1 (much longer, same size); and the host's CA
+# bundle is copied in (for a TLS-intercepting proxy in front of PyPI) with /etc/pip.conf
+# pointing pip at it. It takes about 20 minutes on two busy cores, most of it the
+# compile. Every image carries the label
 # org.stagecraft.stand-in, never org.stagecraft (which marks what `stagecraft compare`
 # builds and cleans up).
 #
@@ -61,8 +64,20 @@ present() {
   say "$main present, skipped"
 }
 
+# The stand-ins: images with the stand-in label that are not something built on one (those
+# inherit the label, and `stagecraft compare` marks its own with org.stagecraft).
+list_stand_ins() {
+  local line
+  "$DOCKER" image ls --filter "label=$LABEL_KEY" --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' |
+    while IFS= read -r line; do
+      [ -z "$("$DOCKER" image inspect --format '{{index .Config.Labels "org.stagecraft"}}' "${line%%$'\t'*}")" ] &&
+        printf '%s\n' "$line"
+    done
+  return 0
+}
+
 if [ -n "$list_only" ]; then
-  "$DOCKER" image ls --filter "label=$LABEL_KEY" --format '{{.Repository}}:{{.Tag}}\t{{.Size}}'
+  list_stand_ins
   exit 0
 fi
 
@@ -434,4 +449,4 @@ if [ -n "$with_313" ]; then
   build_other_python
 fi
 say "stand-ins ready in $((SECONDS - started)) s"
-"$DOCKER" image ls --filter "label=$LABEL_KEY" --format '{{.Repository}}:{{.Tag}}\t{{.Size}}'
+list_stand_ins
