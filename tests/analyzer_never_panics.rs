@@ -30,17 +30,26 @@ fn fragment() -> impl Strategy<Value = String> {
         word.clone().prop_map(|a| format!("FROM {a}")),
         word.clone().prop_map(|a| format!("# {a} コメント")),
         word.clone().prop_map(|a| format!("# TODO 3: {a}")),
-        word.clone().prop_map(|a| format!("RUN pip install --no-cache-dir -r {a} && echo \"{a}\"")),
-        word.clone().prop_map(|a| format!("RUN python -m venv /{a} && /{a}/bin/pip install x")),
-        word.clone().prop_map(|a| format!("RUN apt-get update && apt-get install -y {a} \\")),
-        word.clone().prop_map(|a| format!("COPY --from={a} /opt/{a} /opt/{a}")),
-        word.clone().prop_map(|a| format!("COPY --chown={a}:{a} app.py .")),
-        word.clone().prop_map(|a| format!("ENV PATH=\"/{a}/bin:$PATH\" {a}=1")),
+        word.clone()
+            .prop_map(|a| format!("RUN pip install --no-cache-dir -r {a} && echo \"{a}\"")),
+        word.clone()
+            .prop_map(|a| format!("RUN python -m venv /{a} && /{a}/bin/pip install x")),
+        word.clone()
+            .prop_map(|a| format!("RUN apt-get update && apt-get install -y {a} \\")),
+        word.clone()
+            .prop_map(|a| format!("COPY --from={a} /opt/{a} /opt/{a}")),
+        word.clone()
+            .prop_map(|a| format!("COPY --chown={a}:{a} app.py .")),
+        word.clone()
+            .prop_map(|a| format!("ENV PATH=\"/{a}/bin:$PATH\" {a}=1")),
         word.clone().prop_map(|a| format!("USER {a}")),
         word.clone().prop_map(|a| format!("WORKDIR {a}")),
-        word.clone().prop_map(|a| format!("CMD [\"gunicorn\", \"-b\", \"{a}\", \"app:app\"]")),
-        word.clone().prop_map(|a| format!("CMD ['{a}', \"x\"] # {a}")),
-        word.clone().prop_map(|a| format!("ENTRYPOINT {a} $0 \"$@\"")),
+        word.clone()
+            .prop_map(|a| format!("CMD [\"gunicorn\", \"-b\", \"{a}\", \"app:app\"]")),
+        word.clone()
+            .prop_map(|a| format!("CMD ['{a}', \"x\"] # {a}")),
+        word.clone()
+            .prop_map(|a| format!("ENTRYPOINT {a} $0 \"$@\"")),
         word.clone().prop_map(|a| format!("RUN <<EOF\n{a}\nEOF")),
         word.clone().prop_map(|a| format!("ARG {a}={a}")),
         Just("RUN <<EOF".to_string()),
