@@ -15,4 +15,5 @@ pub mod report;
 pub mod rules;
 pub mod shell;
 pub mod syntax;
+pub mod text;
 pub mod tui;

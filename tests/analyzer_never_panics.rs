@@ -24,6 +24,7 @@ fn fragment() -> impl Strategy<Value = String> {
         Just("Київ".to_string()),
         Just("$PATH".to_string()),
         Just("${A:-b}".to_string()),
+        Just("\u{1}\u{1b}[31m\t".to_string()),
     ];
     prop_oneof![
         (word.clone(), word.clone()).prop_map(|(a, b)| format!("FROM python:3.11-slim AS {a}{b}")),
@@ -75,6 +76,7 @@ fn run_everything(pack: &Pack, text: String) {
                     "wider than {width}: {:?}",
                     line.text
                 );
+                assert!(!line.text.chars().any(char::is_control), "{:?}", line.text);
             }
         }
     }

@@ -47,7 +47,7 @@ pub struct Args {
 }
 
 /// Runs the command; returns the exit code.
-pub fn main(args: Args, pack_dir: Option<&PathBuf>) -> u8 {
+pub fn main(args: Args, pack_dir: Option<&Path>) -> u8 {
     match prepare(&args, pack_dir) {
         Ok((options, params)) => execute(&options, &params, args.format),
         Err(message) => {
@@ -59,7 +59,7 @@ pub fn main(args: Args, pack_dir: Option<&PathBuf>) -> u8 {
 
 fn prepare(
     args: &Args,
-    pack_dir: Option<&PathBuf>,
+    pack_dir: Option<&Path>,
 ) -> Result<(Options, crate::rules::Params), String> {
     if !valid_image_name(&args.image_name) {
         return Err(format!(
@@ -67,11 +67,11 @@ fn prepare(
             args.image_name
         ));
     }
-    let pack = super::load_pack(pack_dir)?;
-    let yours = super::read_input(&args.file)?;
+    let pack = super::load_pack(pack_dir).map_err(|e| e.to_string().trim_end().to_string())?;
+    let yours = super::read_input(&args.file).map_err(|e| e.to_string())?;
     let baseline = match &args.baseline {
         Some(path) => {
-            let input = super::read_input(path)?;
+            let input = super::read_input(path).map_err(|e| e.to_string())?;
             Dockerfile {
                 name: input.name,
                 text: input.text,
