@@ -7,6 +7,7 @@
 pub mod bench_input;
 pub mod class;
 pub mod cli;
+pub mod compare;
 pub mod facts;
 pub mod grade;
 pub mod hints;

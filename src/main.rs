@@ -56,6 +56,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Build the baseline and your Dockerfile with Docker, measure and run both (exit 0:
+    /// yours builds and serves as non-root, 1: it does not, 2: usage, 3: no Docker engine).
+    Compare(cli::compare::Args),
     /// Work on lesson packs.
     Lessons {
         #[command(subcommand)]
@@ -178,6 +181,11 @@ fn run(cli: Cli) -> Output {
                 Err(e) => Output::error(e),
             }
         }
+        // compare streams its progress and prints its own report: only the code is left.
+        Some(Command::Compare(args)) => Output {
+            code: cli::compare::main(args, pack_dir),
+            ..Output::default()
+        },
         None => match cli::load_pack(pack_dir) {
             Ok(pack) => match stagecraft::tui::run(pack, place(&cli), cli.ascii) {
                 Ok(()) => Output::default(),

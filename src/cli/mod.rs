@@ -4,6 +4,7 @@ pub mod analyze;
 pub mod autograde;
 pub mod check;
 pub mod class;
+pub mod compare;
 pub mod validate;
 
 use std::path::Path;
