@@ -4,8 +4,9 @@
 //! report on stdout, no panic. The third-party corpus is not committed (public repositories'
 //! text stays out of this repository; `tests/corpus/SOURCES.md` lists each file with the
 //! repository, path and commit it came from). The test reads it from every folder named in
-//! `STAGECRAFT_CORPUS` (separated like `PATH`), or else from `../shared/corpus` when that
-//! exists. The project's own starter and reference solutions are always part of the run.
+//! `STAGECRAFT_CORPUS` (separated like `PATH`); without that, from `../shared/corpus` when it
+//! exists and from `tests/corpus/` (where `.gitignore` keeps the files out of commits). The
+//! project's own starter and reference solutions are always part of the run.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -45,16 +46,18 @@ fn corpus_files() -> Vec<PathBuf> {
     let asked: Vec<PathBuf> = match std::env::var_os("STAGECRAFT_CORPUS") {
         Some(dirs) => std::env::split_paths(&dirs).collect(),
         None => {
-            let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-            if shared.is_dir() {
-                vec![shared]
-            } else {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let found: Vec<PathBuf> = [root.join("../shared/corpus"), root.join("tests/corpus")]
+                .into_iter()
+                .filter(|d| d.is_dir() && !dockerfiles_under(d).is_empty())
+                .collect();
+            if found.is_empty() {
                 eprintln!(
                     "corpus: no third-party corpus here (set STAGECRAFT_CORPUS); \
                      running the project's own Dockerfiles only"
                 );
-                Vec::new()
             }
+            found
         }
     };
     let mut files = Vec::new();
