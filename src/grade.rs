@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::facts::{self, Facts};
 use crate::pack::{Lesson, Pack};
-use crate::rules::{self, Outcome, Params, Status};
+use crate::rules::{self, Consequence, Outcome, Params, Status};
 use crate::syntax::{self, Diagnostic, Parsed};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -15,6 +15,8 @@ pub struct RuleVerdict {
     pub status: Status,
     pub message: String,
     pub line: Option<usize>,
+    /// What failing does (set when the rule fails).
+    pub consequence: Option<Consequence>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,6 +34,22 @@ pub struct TodoVerdict {
 impl TodoVerdict {
     pub fn failing(&self) -> impl Iterator<Item = &RuleVerdict> {
         self.rules.iter().filter(|r| !r.passed)
+    }
+
+    /// The failing rules with one entry per distinct message: checks that fail for the
+    /// same reason (no CMD yet) are said once, with every id that gives it.
+    pub fn distinct_failures(&self) -> Vec<(Vec<&str>, &RuleVerdict)> {
+        let mut out: Vec<(Vec<&str>, &RuleVerdict)> = Vec::new();
+        for r in self.failing() {
+            match out
+                .iter_mut()
+                .find(|(_, first)| first.message == r.message && first.line == r.line)
+            {
+                Some((ids, _)) => ids.push(&r.id),
+                None => out.push((vec![r.id.as_str()], r)),
+            }
+        }
+        out
     }
 }
 
@@ -53,6 +71,15 @@ impl Analysis {
             facts,
             todos,
         }
+    }
+
+    /// The seven best-practice checks of the `analyze` report, in report order.
+    pub fn best_practices(&self, params: &Params) -> Vec<RuleVerdict> {
+        rules::BEST_PRACTICES
+            .iter()
+            .filter_map(|id| rules::by_id(id))
+            .map(|r| verdict(r.id, r.run(&self.facts, params)))
+            .collect()
     }
 
     pub fn passed(&self) -> usize {
@@ -86,6 +113,9 @@ fn verdict(id: &str, outcome: Outcome) -> RuleVerdict {
         status: outcome.status,
         message: outcome.message,
         line: outcome.line,
+        consequence: outcome
+            .consequence
+            .filter(|_| outcome.status == Status::Fail),
     }
 }
 

@@ -1,7 +1,9 @@
-//! Shell text of a RUN → commands and words, so rules see `apt-get install -y gcc` rather
-//! than a string. The split at control operators (`&&`, `||`, `;`, `|`, `&`, newlines) is
-//! done here because it must respect quotes; the words of each command are then split by the
-//! `shlex` crate (POSIX quoting and escapes).
+//! Shell text → commands and words. One tokenizer serves every place a Dockerfile holds shell
+//! text (RUN scripts, shell-form CMD and ENTRYPOINT, COPY arguments), so words are split one
+//! way everywhere: quotes and escapes are removed, `$(…)`, `${…}` and backticks stay whole
+//! inside their word, control operators (`&&`, `||`, `;`, `|`, `&`, newlines) split commands,
+//! and redirections are dropped. Half-typed text (a quote or `$(` never closed) runs to the
+//! end of the text: that is the one fallback, and it never fails.
 
 /// How a command is joined to the one before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +20,8 @@ pub enum Joiner {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShellCommand {
     pub joiner: Joiner,
-    /// The words, with leading `VAR=value` assignments and `sudo` removed.
+    /// The words, with leading `VAR=value` assignments, `sudo`, `exec` and shell keywords
+    /// (`then`, `do`, `!`) removed.
     pub words: Vec<String>,
 }
 
@@ -37,44 +40,50 @@ impl ShellCommand {
         self.words.get(1..).unwrap_or(&[])
     }
 
+    /// Whether any of `names` is given: `--flag`, `--flag=value`, or a short flag alone or
+    /// bundled (`-y`, `-qy`).
     pub fn has_flag(&self, names: &[&str]) -> bool {
         self.args().iter().any(|w| {
-            names
-                .iter()
-                .any(|n| w == n || (w.starts_with(n) && w[n.len()..].starts_with('=')))
-        }) || self
-            .short_flags()
-            .any(|c| names.iter().any(|n| n.len() == 2 && n.ends_with(c)))
-    }
-
-    /// Single-letter flags, including bundled ones (`-yq` → y, q).
-    fn short_flags(&self) -> impl Iterator<Item = char> + '_ {
-        self.args()
-            .iter()
-            .filter(|w| w.starts_with('-') && !w.starts_with("--") && w.len() > 2)
-            .flat_map(|w| w.chars().skip(1))
+            names.iter().any(|n| {
+                w == n
+                    || w.strip_prefix(n).is_some_and(|rest| rest.starts_with('='))
+                    || (is_short(n) && is_bundle(w) && w.chars().skip(1).any(|c| n.ends_with(c)))
+            })
+        })
     }
 
     /// The value of an option: `--bind X`, `--bind=X`, `-b X`, `-bX`.
     pub fn option_value(&self, names: &[&str]) -> Option<&str> {
-        let args = self.args();
-        for (i, w) in args.iter().enumerate() {
-            for n in names {
-                if w == n {
-                    return args.get(i + 1).map(String::as_str);
+        option_value(self.args(), names)
+    }
+}
+
+/// The value of an option among `args`: `--bind X`, `--bind=X`, `-b X`, `-bX`.
+pub fn option_value<'a>(args: &'a [String], names: &[&str]) -> Option<&'a str> {
+    for (i, w) in args.iter().enumerate() {
+        for n in names {
+            if w == n {
+                return args.get(i + 1).map(String::as_str);
+            }
+            if let Some(v) = w.strip_prefix(n) {
+                if let Some(v) = v.strip_prefix('=') {
+                    return Some(v);
                 }
-                if let Some(v) = w.strip_prefix(n) {
-                    if let Some(v) = v.strip_prefix('=') {
-                        return Some(v);
-                    }
-                    if n.len() == 2 && !n.starts_with("--") && !v.is_empty() {
-                        return Some(v);
-                    }
+                if is_short(n) && !v.is_empty() {
+                    return Some(v);
                 }
             }
         }
-        None
     }
+    None
+}
+
+fn is_short(flag: &str) -> bool {
+    flag.len() == 2 && flag.starts_with('-') && !flag.starts_with("--")
+}
+
+fn is_bundle(word: &str) -> bool {
+    word.starts_with('-') && !word.starts_with("--") && word.len() > 2
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -92,110 +101,284 @@ impl Script {
     }
 }
 
-/// Splits shell text into commands.
+/// Splits shell text into commands of words.
 pub fn parse(text: &str) -> Script {
     let mut script = Script::default();
-    let mut current = String::new();
+    let mut words = Vec::new();
     let mut joiner = Joiner::First;
-    let mut chars = text.chars().peekable();
-    let mut quote: Option<char> = None;
-    let mut at_word_start = true;
-
-    while let Some(c) = chars.next() {
-        if let Some(q) = quote {
-            current.push(c);
-            if c == q {
-                quote = None;
-            } else if c == '\\'
-                && q == '"'
-                && let Some(n) = chars.next()
-            {
-                current.push(n);
-            }
-            continue;
+    tokenize(text, |token| match token {
+        Token::Word(w) => words.push(w),
+        Token::Op(next) => {
+            push_command(&mut script, joiner, std::mem::take(&mut words));
+            joiner = next;
         }
-        let next_joiner = match c {
-            '\'' | '"' => {
-                quote = Some(c);
-                current.push(c);
-                at_word_start = false;
-                continue;
-            }
-            '\\' => {
-                current.push(c);
-                if let Some(n) = chars.next() {
-                    current.push(n);
-                }
-                at_word_start = false;
-                continue;
-            }
-            '#' if at_word_start => {
-                // A comment runs to the end of the line.
-                while chars.peek().is_some_and(|&n| n != '\n') {
-                    chars.next();
-                }
-                continue;
-            }
-            '&' if chars.peek() == Some(&'&') => {
-                chars.next();
-                Joiner::And
-            }
-            '|' if chars.peek() == Some(&'|') => {
-                chars.next();
-                Joiner::Or
-            }
-            '|' => Joiner::Pipe,
-            '&' => Joiner::Background,
-            ';' => Joiner::Semicolon,
-            '\n' => Joiner::Newline,
-            // Grouping is treated as a command boundary: `( cd x && make )` lists its commands.
-            '(' | ')' | '{' | '}' if at_word_start || c == ')' => Joiner::Semicolon,
-            _ => {
-                at_word_start = c.is_whitespace();
-                current.push(c);
-                continue;
-            }
-        };
-        flush(&mut script, joiner, &current);
-        current.clear();
-        at_word_start = true;
-        joiner = next_joiner;
-    }
-    flush(&mut script, joiner, &current);
+    });
+    push_command(&mut script, joiner, words);
     script
 }
 
-fn flush(script: &mut Script, joiner: Joiner, text: &str) {
-    if text.trim().is_empty() {
-        return;
-    }
-    // A half-typed quote makes shlex give up; fall back to whitespace so rules still see words.
-    let words = shlex::split(text).unwrap_or_else(|| {
-        text.split_whitespace()
-            .map(|w| w.trim_matches(['"', '\'']).to_string())
-            .collect()
+/// Every word of shell text, operators and redirections left out (COPY arguments, a
+/// one-command shell-form CMD).
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    tokenize(text, |token| {
+        if let Token::Word(w) = token {
+            out.push(w);
+        }
     });
-    push_command(script, joiner, words);
+    out
 }
 
+enum Token {
+    Word(String),
+    Op(Joiner),
+}
+
+/// The tokenizer: one pass over the characters, no backtracking, so its cost is linear in
+/// the text whatever the text is.
+fn tokenize(text: &str, mut emit: impl FnMut(Token)) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    let mut word = String::new();
+    // A word is open even when empty (`""` is a word).
+    let mut open = false;
+    // The next word is a redirection target and is dropped.
+    let mut skip_next = false;
+
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        match c {
+            ' ' | '\t' | '\r' => {
+                end_word(&mut word, &mut open, &mut skip_next, &mut emit);
+                i += 1;
+            }
+            '\n' => {
+                end_word(&mut word, &mut open, &mut skip_next, &mut emit);
+                skip_next = false;
+                emit(Token::Op(Joiner::Newline));
+                i += 1;
+            }
+            '#' if !open => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+            }
+            '\\' => {
+                match next {
+                    // A line continuation joins the lines.
+                    Some('\n') => {}
+                    Some(n) => {
+                        word.push(n);
+                        open = true;
+                    }
+                    None => {}
+                }
+                i += 2;
+            }
+            '\'' => {
+                open = true;
+                i += 1;
+                while i < chars.len() && chars[i] != '\'' {
+                    word.push(chars[i]);
+                    i += 1;
+                }
+                i += 1;
+            }
+            '"' => {
+                open = true;
+                i += 1;
+                while i < chars.len() && chars[i] != '"' {
+                    match chars[i] {
+                        '\\' => match chars.get(i + 1) {
+                            Some(&n @ ('"' | '\\' | '$' | '`')) => {
+                                word.push(n);
+                                i += 2;
+                            }
+                            Some('\n') => i += 2,
+                            _ => {
+                                word.push('\\');
+                                i += 1;
+                            }
+                        },
+                        '$' if matches!(chars.get(i + 1), Some('(' | '{')) => {
+                            i = copy_expansion(&chars, i, &mut word);
+                        }
+                        '`' => i = copy_backticks(&chars, i, &mut word),
+                        ch => {
+                            word.push(ch);
+                            i += 1;
+                        }
+                    }
+                }
+                i += 1;
+            }
+            '$' if matches!(next, Some('(' | '{')) => {
+                open = true;
+                i = copy_expansion(&chars, i, &mut word);
+            }
+            '`' => {
+                open = true;
+                i = copy_backticks(&chars, i, &mut word);
+            }
+            '&' | '|' | ';' => {
+                end_word(&mut word, &mut open, &mut skip_next, &mut emit);
+                skip_next = false;
+                let (op, len) = match (c, next) {
+                    ('&', Some('&')) => (Some(Joiner::And), 2),
+                    ('|', Some('|')) => (Some(Joiner::Or), 2),
+                    ('|', Some('&')) => (Some(Joiner::Pipe), 2),
+                    ('&', Some('>')) => {
+                        // `&>file`: a redirection of both streams.
+                        skip_next = true;
+                        (None, if chars.get(i + 2) == Some(&'>') { 3 } else { 2 })
+                    }
+                    (';', Some(';')) => (Some(Joiner::Semicolon), 2),
+                    ('&', _) => (Some(Joiner::Background), 1),
+                    ('|', _) => (Some(Joiner::Pipe), 1),
+                    _ => (Some(Joiner::Semicolon), 1),
+                };
+                if let Some(op) = op {
+                    emit(Token::Op(op));
+                }
+                i += len;
+            }
+            '>' | '<' => {
+                // `2>&1`, `>>log`, `<in`: the digits before belong to the redirection.
+                if open && !word.is_empty() && word.chars().all(|d| d.is_ascii_digit()) {
+                    word.clear();
+                    open = false;
+                } else {
+                    end_word(&mut word, &mut open, &mut skip_next, &mut emit);
+                }
+                i += 1;
+                while i < chars.len() && matches!(chars[i], '>' | '<' | '&' | '|' | '-') {
+                    i += 1;
+                }
+                skip_next = true;
+            }
+            '(' | ')' if !open => {
+                // Grouping is a command boundary: `( cd x && make )` lists its commands.
+                end_word(&mut word, &mut open, &mut skip_next, &mut emit);
+                emit(Token::Op(Joiner::Semicolon));
+                i += 1;
+            }
+            '{' | '}' if !open && next.is_none_or(|n| n.is_whitespace() || n == ';') => {
+                end_word(&mut word, &mut open, &mut skip_next, &mut emit);
+                emit(Token::Op(Joiner::Semicolon));
+                i += 1;
+            }
+            _ => {
+                word.push(c);
+                open = true;
+                i += 1;
+            }
+        }
+    }
+    end_word(&mut word, &mut open, &mut skip_next, &mut emit);
+}
+
+/// Ends the word being read: emits it, or drops it when it is a redirection's target.
+fn end_word(word: &mut String, open: &mut bool, skip: &mut bool, emit: &mut dyn FnMut(Token)) {
+    if *open {
+        if *skip {
+            *skip = false;
+        } else {
+            emit(Token::Word(std::mem::take(word)));
+        }
+    }
+    word.clear();
+    *open = false;
+}
+
+/// Copies `$(…)`, `$((…))` or `${…}` starting at `start` into `word`, nesting and quotes
+/// respected; returns the index after it (the end of the text if it is never closed).
+fn copy_expansion(chars: &[char], start: usize, word: &mut String) -> usize {
+    let (open, close) = if chars.get(start + 1) == Some(&'{') {
+        ('{', '}')
+    } else {
+        ('(', ')')
+    };
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut i = start;
+    while i < chars.len() {
+        let c = chars[i];
+        word.push(c);
+        i += 1;
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None if c == '\\' => {
+                if let Some(&n) = chars.get(i) {
+                    word.push(n);
+                    i += 1;
+                }
+            }
+            None if c == open => depth += 1,
+            None if c == close => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+            }
+            None => {}
+        }
+    }
+    i
+}
+
+/// Copies a backtick command substitution into `word`; returns the index after it.
+fn copy_backticks(chars: &[char], start: usize, word: &mut String) -> usize {
+    word.push('`');
+    let mut i = start + 1;
+    while i < chars.len() {
+        let c = chars[i];
+        word.push(c);
+        i += 1;
+        if c == '\\' {
+            if let Some(&n) = chars.get(i) {
+                word.push(n);
+                i += 1;
+            }
+        } else if c == '`' {
+            break;
+        }
+    }
+    i
+}
+
+/// Words that open or close a compound command; the program is the word after them.
+const KEYWORDS: &[&str] = &[
+    "if", "then", "else", "elif", "do", "while", "until", "!", "time",
+];
+const CLOSERS: &[&str] = &["fi", "done", "esac"];
+
 fn push_command(script: &mut Script, joiner: Joiner, mut words: Vec<String>) {
-    // Leading assignments (`DEBIAN_FRONTEND=noninteractive apt-get …`) and `sudo` are not the
-    // program.
+    // Leading assignments (`DEBIAN_FRONTEND=noninteractive apt-get …`), `sudo`, `exec`,
+    // `env` and shell keywords are not the program.
     let skip = words
         .iter()
-        .take_while(|w| is_assignment(w) || *w == "sudo" || *w == "exec" || *w == "command")
+        .take_while(|w| {
+            is_assignment(w)
+                || KEYWORDS.contains(&w.as_str())
+                || matches!(w.as_str(), "sudo" | "exec" | "command" | "env" | "nohup")
+        })
         .count();
     words.drain(..skip);
-    if words.is_empty() {
+    while words.last().is_some_and(|w| CLOSERS.contains(&w.as_str())) {
+        words.pop();
+    }
+    if words.is_empty() || CLOSERS.contains(&words[0].as_str()) {
         return;
     }
-    if words[0] == "set" {
-        let args = &words[1..];
-        if args.iter().any(|a| {
+    if words[0] == "set"
+        && words[1..].iter().any(|a| {
             (a.starts_with('-') && !a.starts_with("--") && a.contains('e')) || a == "errexit"
-        }) {
-            script.errexit = true;
-        }
+        })
+    {
+        script.errexit = true;
     }
     let joiner = if script.commands.is_empty() {
         Joiner::First
@@ -205,7 +388,8 @@ fn push_command(script: &mut Script, joiner: Joiner, mut words: Vec<String>) {
     script.commands.push(ShellCommand { joiner, words });
 }
 
-fn is_assignment(word: &str) -> bool {
+/// `NAME=value`: an assignment, not a program.
+pub fn is_assignment(word: &str) -> bool {
     match word.split_once('=') {
         Some((name, _)) => {
             !name.is_empty()
@@ -220,7 +404,7 @@ fn is_assignment(word: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn words(script: &Script) -> Vec<Vec<&str>> {
+    fn words_of(script: &Script) -> Vec<Vec<&str>> {
         script
             .commands
             .iter()
@@ -232,7 +416,7 @@ mod tests {
     fn splits_on_operators_outside_quotes() {
         let s = parse("apt-get update && apt-get install -y gcc; echo 'a && b' | tee x || true");
         assert_eq!(
-            words(&s),
+            words_of(&s),
             vec![
                 vec!["apt-get", "update"],
                 vec!["apt-get", "install", "-y", "gcc"],
@@ -280,9 +464,16 @@ mod tests {
     }
 
     #[test]
-    fn half_typed_quote_still_gives_words() {
-        let s = parse("pip install \"flask");
-        assert_eq!(words(&s), vec![vec!["pip", "install", "flask"]]);
+    fn half_typed_text_still_gives_words() {
+        assert_eq!(
+            words_of(&parse("pip install \"flask")),
+            vec![vec!["pip", "install", "flask"]]
+        );
+        assert_eq!(
+            words_of(&parse("pip install --prefix=$(pwd")),
+            vec![vec!["pip", "install", "--prefix=$(pwd"]]
+        );
+        assert_eq!(words_of(&parse("echo 'abc")), vec![vec!["echo", "abc"]]);
     }
 
     #[test]
@@ -296,8 +487,68 @@ mod tests {
     fn comments_in_heredoc_bodies_are_ignored() {
         let s = parse("# install\napt-get update\n  pip install x # trailing\n");
         assert_eq!(
-            words(&s),
+            words_of(&s),
             vec![vec!["apt-get", "update"], vec!["pip", "install", "x"]]
+        );
+    }
+
+    #[test]
+    fn substitutions_stay_inside_their_word() {
+        let s = parse("pip install --prefix=$(pwd)/deps -r requirements.txt");
+        assert_eq!(
+            words_of(&s),
+            vec![vec![
+                "pip",
+                "install",
+                "--prefix=$(pwd)/deps",
+                "-r",
+                "requirements.txt"
+            ]]
+        );
+        let s =
+            parse("cp \"$(dirname \"$(which python)\")/x\" `echo a b` /dst && ls ${HOME:-/root}");
+        assert_eq!(
+            words_of(&s),
+            vec![
+                vec![
+                    "cp",
+                    "$(dirname \"$(which python)\")/x",
+                    "`echo a b`",
+                    "/dst"
+                ],
+                vec!["ls", "${HOME:-/root}"]
+            ]
+        );
+    }
+
+    #[test]
+    fn redirections_are_not_words() {
+        let s = parse("pip install -r requirements.txt > /dev/null 2>&1 && echo ok >> log");
+        assert_eq!(
+            words_of(&s),
+            vec![
+                vec!["pip", "install", "-r", "requirements.txt"],
+                vec!["echo", "ok"]
+            ]
+        );
+        let s = parse("make &>/dev/null; ls");
+        assert_eq!(words_of(&s), vec![vec!["make"], vec!["ls"]]);
+    }
+
+    #[test]
+    fn compound_commands_name_their_programs() {
+        let s = parse("if [ -f requirements.txt ]; then pip install -r requirements.txt; fi");
+        assert_eq!(s.commands[1].program(), "pip");
+        assert_eq!(s.commands.len(), 2);
+        let s = parse("for p in a b; do apt-get install -y $p; done");
+        assert_eq!(s.commands[1].program(), "apt-get");
+    }
+
+    #[test]
+    fn nested_quotes() {
+        assert_eq!(
+            words("sh -c \"echo 'a b' \\\"c\\\"\""),
+            vec!["sh", "-c", "echo 'a b' \"c\""]
         );
     }
 }

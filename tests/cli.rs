@@ -36,7 +36,7 @@ fn the_starter_fails_every_todo() {
     assert!(out.contains("0/7 TODOs pass"));
     assert_eq!(out.matches('✗').count(), 7);
     assert!(
-        out.contains("SC701 line 43: CMD python app.py is in shell form"),
+        out.contains("SC701 line 43: the command is in shell form"),
         "{out}"
     );
 }

@@ -5,12 +5,12 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::{Format, Input};
-use crate::facts::{self, Facts};
+use crate::facts::Facts;
+use crate::grade::Analysis;
 use crate::pack::Pack;
 use crate::report::diagram::{self, Diagram};
 use crate::report::sizes::{self, Comparison};
-use crate::rules::{self, BEST_PRACTICES};
-use crate::syntax;
+use crate::syntax::Diagnostic;
 
 const RULE_LINE: &str = "------------------------------------------------------------";
 const BANNER: &str = "============================================================";
@@ -18,8 +18,8 @@ const IMAGE: &str = "flask-demo";
 
 #[derive(Serialize)]
 struct Check {
-    id: &'static str,
-    title: &'static str,
+    id: String,
+    title: String,
     passed: bool,
     message: String,
 }
@@ -35,23 +35,21 @@ struct Report {
     sizes: Comparison,
     build_commands: Vec<String>,
     takeaways: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 fn report(input: &Input, pack: &Pack) -> (Report, Facts) {
-    let parsed = syntax::parse(&input.text);
-    let facts = facts::derive(&parsed);
-    let stage_sizes = sizes::estimate(&facts, &pack.params);
-    let checks: Vec<Check> = BEST_PRACTICES
-        .iter()
-        .filter_map(|id| rules::by_id(id))
-        .map(|r| {
-            let o = r.run(&facts, &pack.params);
-            Check {
-                id: r.id,
-                title: r.title,
-                passed: o.passed(),
-                message: o.message,
-            }
+    let analysis = Analysis::of(&input.text, pack);
+    let facts = &analysis.facts;
+    let stage_sizes = sizes::estimate(facts, &pack.params);
+    let checks: Vec<Check> = analysis
+        .best_practices(&pack.params)
+        .into_iter()
+        .map(|v| Check {
+            id: v.id,
+            title: v.title,
+            passed: v.passed,
+            message: v.message,
         })
         .collect();
     let score = checks.iter().filter(|c| c.passed).count();
@@ -86,15 +84,21 @@ fn report(input: &Input, pack: &Pack) -> (Report, Facts) {
     let report = Report {
         file: input.name.clone(),
         stages: facts.stages.len(),
-        diagram: diagram::build(&facts, &stage_sizes),
+        diagram: diagram::build(facts, &stage_sizes),
         total: checks.len(),
         checks,
         score,
-        sizes: sizes::compare(&facts, &pack.params),
+        sizes: sizes::compare(facts, &pack.params),
         build_commands,
         takeaways,
+        diagnostics: input
+            .warning
+            .iter()
+            .chain(analysis.diagnostics())
+            .cloned()
+            .collect(),
     };
-    (report, facts)
+    (report, analysis.facts)
 }
 
 pub fn run(input: &Input, pack: &Pack, format: Format) -> String {
@@ -112,10 +116,7 @@ pub fn run(input: &Input, pack: &Pack, format: Format) -> String {
         "📄 Analyzing: {}\n   Found {} build stage(s)",
         r.file, r.stages
     );
-    if let Some(w) = &input.warning {
-        let _ = writeln!(o, "   ⚠ {}:{}:{}: {}", r.file, w.line, w.column, w.message);
-    }
-    for d in &syntax::parse(&input.text).diagnostics {
+    for d in &r.diagnostics {
         let _ = writeln!(o, "   ⚠ {}:{}:{}: {}", r.file, d.line, d.column, d.message);
     }
     let _ = writeln!(o, "\n🔄 Build Stage Flow:\n{BANNER}\n");

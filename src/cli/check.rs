@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::{EXIT_FAILING, EXIT_OK, Format, Input};
 use crate::grade::Analysis;
 use crate::pack::Pack;
+use crate::rules::{Consequence, Status};
 use crate::syntax::{Diagnostic, DiagnosticLevel};
 
 #[derive(Serialize)]
@@ -15,6 +16,8 @@ struct JsonRule<'a> {
     passed: bool,
     message: &'a str,
     line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consequence: Option<Consequence>,
 }
 
 #[derive(Serialize)]
@@ -67,6 +70,7 @@ pub fn run(input: &Input, pack: &Pack, format: Format) -> (String, u8) {
                                 passed: r.passed,
                                 message: &r.message,
                                 line: r.line,
+                                consequence: r.consequence,
                             })
                             .collect(),
                     })
@@ -82,6 +86,9 @@ pub fn run(input: &Input, pack: &Pack, format: Format) -> (String, u8) {
 
 fn text(input: &Input, analysis: &Analysis, diagnostics: &[&Diagnostic]) -> String {
     let mut out = String::new();
+    // Each message is said once: a rule that repeats a diagnostic or an earlier rule points
+    // back at it.
+    let mut said: Vec<(&str, Option<usize>, String)> = Vec::new();
     for d in diagnostics {
         let level = match d.level {
             DiagnosticLevel::Error => "error",
@@ -92,16 +99,29 @@ fn text(input: &Input, analysis: &Analysis, diagnostics: &[&Diagnostic]) -> Stri
             "{}:{}:{}: {level}: {}",
             input.name, d.line, d.column, d.message
         );
+        said.push((&d.message, Some(d.line), format!("line {}", d.line)));
     }
     for todo in &analysis.todos {
         let mark = if todo.passed { "✓" } else { "✗" };
         let _ = writeln!(out, "{mark} TODO {}  {}", todo.todo, todo.title);
-        for r in &todo.rules {
-            if !r.passed {
-                let _ = writeln!(out, "    {} {}", r.id, r.message);
-            } else if r.status == crate::rules::Status::Warn {
-                let _ = writeln!(out, "    {} (warning) {}", r.id, r.message);
+        for (ids, r) in todo.distinct_failures() {
+            let ids = ids.join(", ");
+            let at = r.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+            match said
+                .iter()
+                .find(|(m, l, _)| *m == r.message && *l == r.line)
+            {
+                Some((_, _, first)) => {
+                    let _ = writeln!(out, "    {ids} (same as {first} above)");
+                }
+                None => {
+                    let _ = writeln!(out, "    {ids} {at}{}", r.message);
+                    said.push((&r.message, r.line, ids));
+                }
             }
+        }
+        for r in todo.rules.iter().filter(|r| r.status == Status::Warn) {
+            let _ = writeln!(out, "    {} (warning) {}", r.id, r.message);
         }
     }
     let _ = writeln!(

@@ -1,54 +1,55 @@
-//! What a `FROM` image is: official Python or not, version, variant, C library.
+//! What a `FROM` image is: official Python or not, version, variant, C library, and whether
+//! its tag pins the Python version.
 
 use dockerfile_parser::ImageRef;
-use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Variant {
     Full,
     Slim,
     Alpine,
     Distroless,
-    /// Another stage of this Dockerfile (`FROM builder`).
-    Stage,
     Other,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Libc {
     Glibc,
     Musl,
     Unknown,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Base {
     /// As written after FROM, with global ARG defaults substituted.
     pub text: String,
     pub image: String,
     pub tag: Option<String>,
     pub digest: Option<String>,
-    /// `(3, 11)` for `python:3.11-slim`.
+    /// `(3, 11)` for `python:3.11-slim`; the version a distroless image's name fixes.
     pub python: Option<(u32, u32)>,
     pub variant: Variant,
     pub libc: Libc,
     pub official_python: bool,
+    /// Runs as a non-root user without a USER line (distroless `:nonroot`).
+    pub nonroot: bool,
 }
 
 impl Base {
-    pub fn classify(image_text: &str, parsed: &ImageRef, is_stage: bool) -> Base {
+    pub fn classify(image_text: &str, parsed: &ImageRef) -> Base {
+        // `name:tag@digest`: the crate keeps the tag inside the name when a digest follows.
+        let (parsed, digest) = match image_text.split_once('@') {
+            Some((name, digest)) => (ImageRef::parse(name), Some(digest.to_string())),
+            None => (parsed.clone(), parsed.hash.clone()),
+        };
         let image = parsed.image.trim_start_matches("library/").to_string();
         let registry = parsed.registry.as_deref();
-        let tag = parsed.tag.clone();
+        let tag = parsed.tag.clone().filter(|t| !t.is_empty());
         let official_python = image == "python"
             && matches!(registry, None | Some("docker.io") | Some("index.docker.io"));
         let tag_text = tag.as_deref().unwrap_or("");
         let distroless = image.contains("distroless/python");
-        let variant = if is_stage {
-            Variant::Stage
-        } else if distroless {
+        let variant = if distroless {
             Variant::Distroless
         } else if tag_text.contains("alpine") || image == "alpine" {
             Variant::Alpine
@@ -61,28 +62,22 @@ impl Base {
         };
         let libc = match variant {
             Variant::Alpine => Libc::Musl,
-            Variant::Stage | Variant::Other if !matches!(image.as_str(), "debian" | "ubuntu") => {
-                Libc::Unknown
-            }
+            Variant::Other if !matches!(image.as_str(), "debian" | "ubuntu") => Libc::Unknown,
             _ => Libc::Glibc,
         };
         let python = if official_python {
             python_version(tag_text)
         } else if distroless {
-            // gcr.io/distroless/python3-debian12 ships Debian 12's Python 3.11.
-            image
-                .strip_prefix("gcr.io/")
-                .unwrap_or(&image)
-                .contains("debian12")
-                .then_some((3, 11))
+            distroless_python(&image)
         } else {
             None
         };
         Base {
             text: image_text.to_string(),
+            nonroot: distroless && tag_text.starts_with("nonroot"),
             image,
-            tag: tag.filter(|t| !t.is_empty()),
-            digest: parsed.hash.clone(),
+            tag,
+            digest,
             python,
             variant,
             libc,
@@ -90,13 +85,11 @@ impl Base {
         }
     }
 
-    /// A tag other than `latest`, or a digest.
+    /// The same image every build: a digest, or a tag that fixes the Python minor version
+    /// (`3.11`, `3.11.9-slim`); for distroless, a name that fixes it (`python3-debian12`).
+    /// `latest`, `3`, `slim` and `alpine3.19` move.
     pub fn is_pinned(&self) -> bool {
-        self.digest.is_some()
-            || self
-                .tag
-                .as_deref()
-                .is_some_and(|t| t != "latest" && !t.starts_with("latest-"))
+        self.digest.is_some() || self.python.is_some()
     }
 
     pub fn is_small(&self) -> bool {
@@ -105,13 +98,35 @@ impl Base {
             Variant::Slim | Variant::Alpine | Variant::Distroless
         )
     }
+
+    /// `python:3.11-slim`, `python 3.11`, for messages.
+    pub fn python_label(&self) -> Option<String> {
+        self.python.map(|(a, b)| format!("{a}.{b}"))
+    }
 }
 
+/// `3.11-slim` → (3, 11). The tag must start with the version: `alpine3.19` names Alpine's
+/// version, not Python's, and `3` alone does not fix the minor version.
 fn python_version(tag: &str) -> Option<(u32, u32)> {
-    let mut parts = tag.split(|c: char| !c.is_ascii_digit());
-    let major = parts.next()?.parse().ok()?;
-    let minor = parts.next()?.parse().ok()?;
-    Some((major, minor))
+    let mut parts = tag.splitn(3, '.');
+    let major: u32 = parts.next()?.parse().ok()?;
+    let minor_text: String = parts
+        .next()?
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    Some((major, minor_text.parse().ok()?))
+}
+
+/// Debian's Python in each distroless Python image.
+fn distroless_python(image: &str) -> Option<(u32, u32)> {
+    let name = image.rsplit('/').next().unwrap_or(image);
+    match name {
+        "python3-debian11" => Some((3, 9)),
+        "python3-debian12" => Some((3, 11)),
+        "python3-debian13" => Some((3, 13)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -119,7 +134,7 @@ mod tests {
     use super::*;
 
     fn base(text: &str) -> Base {
-        Base::classify(text, &ImageRef::parse(text), false)
+        Base::classify(text, &ImageRef::parse(text))
     }
 
     #[test]
@@ -138,12 +153,51 @@ mod tests {
         let b = base("docker.io/library/python:3.11");
         assert!(b.official_python);
         assert_eq!(b.variant, Variant::Full);
-        assert!(!base("python").is_pinned());
-        assert!(!base("python:latest").is_pinned());
-        assert!(
-            base("python@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
-                .is_pinned()
-        );
         assert!(!base("mypython:3.11").official_python);
+    }
+
+    #[test]
+    fn only_tags_that_fix_the_minor_version_pin() {
+        for moving in [
+            "python",
+            "python:latest",
+            "python:3",
+            "python:slim",
+            "python:alpine3.19",
+            "python:3-slim",
+        ] {
+            assert!(!base(moving).is_pinned(), "{moving}");
+        }
+        for pinned in [
+            "python:3.11",
+            "python:3.11.9-slim-bookworm",
+            "python:3.11-alpine",
+        ] {
+            assert!(base(pinned).is_pinned(), "{pinned}");
+        }
+    }
+
+    #[test]
+    fn digests() {
+        let d = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        let b = base(&format!("python:3.11-slim@{d}"));
+        assert!(b.official_python && b.is_pinned() && b.is_small());
+        assert_eq!(b.python, Some((3, 11)));
+        let b = base(&format!("python:3.9@{d}"));
+        assert!(b.official_python);
+        assert_eq!((b.python, b.variant), (Some((3, 9)), Variant::Full));
+        assert!(base(&format!("python@{d}")).is_pinned());
+    }
+
+    #[test]
+    fn distroless_names_fix_python() {
+        let b = base("gcr.io/distroless/python3-debian11:nonroot");
+        assert_eq!(
+            (b.python, b.variant, b.nonroot),
+            (Some((3, 9)), Variant::Distroless, true)
+        );
+        let b = base("gcr.io/distroless/python3-debian12");
+        assert_eq!((b.python, b.nonroot), (Some((3, 11)), false));
+        assert!(!base("gcr.io/distroless/python3").is_pinned());
     }
 }

@@ -1,34 +1,49 @@
 //! Instructions → facts per stage, derived once. Rules and views read these, never text.
+//!
+//! A stage that starts `FROM <earlier stage>` starts from that stage's [`State`], which is
+//! shared, not copied: a chain of stages costs what its instructions cost. Stages are found
+//! by name in a map and global build arguments are read once, so the whole derivation is
+//! linear in the file.
 
 mod base;
-mod commands;
+mod command;
+mod install;
+mod packages;
+mod python;
+mod state;
+mod users;
 
 pub use base::{Base, Libc, Variant};
-pub use commands::{Manager, PackageRun, PipInstall, PipTarget, requirement_name};
+pub use command::{AppRef, Bind, BindSource, ContainerCommand, ServerKind};
+pub use install::Delivery;
+pub use packages::{Manager, PackageRun, is_build_tool, provides};
+pub use python::{Installer, PipInstall, PipTarget, requirement_name};
+pub use state::State;
+pub use users::{built_in_group, built_in_user, is_numeric, split_owner};
 
-use serde::Serialize;
+use std::collections::HashMap;
 
-use crate::syntax::{CommandForm, Instruction, Kind, Parsed};
+use dockerfile_parser::ImageRef;
 
-const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+use crate::syntax::{Instruction, Kind, Parsed};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct At<T> {
     pub value: T,
     pub line: usize,
 }
 
 /// Where a `COPY --from` copies from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CopyFrom {
     /// As written: `builder`, `0`, or an image name.
     pub text: String,
-    /// The stage it names, if it names one.
+    /// The earlier stage it names, if it names one.
     pub stage: Option<usize>,
     pub by_index: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CopyFact {
     pub line: usize,
     pub from: Option<CopyFrom>,
@@ -41,34 +56,69 @@ pub struct CopyFact {
     pub whole_context: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+impl CopyFact {
+    pub fn from_stage(&self) -> Option<usize> {
+        self.from.as_ref().and_then(|f| f.stage)
+    }
+
+    /// Where `path` of the source lands, if this copy carries it: the source itself or a
+    /// folder above it (`COPY --from=b /opt /opt` carries `/opt/venv`).
+    pub fn lands(&self, path: &str) -> Option<String> {
+        let path = path.trim_end_matches('/');
+        self.sources.iter().find_map(|s| {
+            let s = s.trim_end_matches('/');
+            let rest = if s.is_empty() {
+                Some(path)
+            } else if path == s {
+                Some("")
+            } else {
+                path.strip_prefix(s).filter(|r| r.starts_with('/'))
+            }?;
+            Some(format!("{}{rest}", self.dest_abs.trim_end_matches('/')))
+        })
+    }
+}
+
+/// A `chown` or `COPY --chown` and whether its user and group exist at that line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ownership {
+    pub line: usize,
+    pub spec: String,
+    /// The user or group named that does not exist at that point.
+    pub missing: Option<String>,
+}
+
+#[derive(Debug, Clone)]
 pub struct Stage {
     pub index: usize,
     pub name: Option<String>,
     /// Line of the FROM.
     pub line: usize,
+    /// What the FROM line is malformed by, if it is.
+    pub from_problem: Option<String>,
+    /// The image this stage stands on, followed through earlier stages (`FROM base` where
+    /// `base` is `python:3.11-slim` is `python:3.11-slim`).
     pub base: Base,
     /// `FROM builder`: the stage this one starts from.
     pub parent: Option<usize>,
     /// Keywords in order, with their lines (for the diagram and for ordering checks).
     pub instructions: Vec<At<String>>,
+    // What this stage itself does (a parent's work is reached through `parent`).
     pub package_runs: Vec<PackageRun>,
     pub pip_installs: Vec<PipInstall>,
     pub venvs: Vec<At<String>>,
-    pub created_paths: Vec<At<String>>,
     pub users_created: Vec<At<String>>,
-    pub chowns: bool,
+    pub ownership: Vec<Ownership>,
     pub env: Vec<At<(String, String)>>,
-    /// PATH at the end of the stage, split into entries.
-    pub path: Vec<String>,
-    /// The last USER of the stage (inherited from a parent stage when it has none).
-    pub user: Option<At<String>>,
     pub expose: Vec<At<String>>,
     pub healthcheck: Option<usize>,
-    pub cmd: Option<At<CommandForm>>,
-    pub entrypoint: Option<At<CommandForm>>,
     pub copies: Vec<CopyFact>,
-    pub workdir: Option<String>,
+    /// A COPY that replaced the stage's accounts (`/etc/passwd`) with another stage's.
+    pub accounts_replaced: Option<usize>,
+    /// Everything true at the end of the stage, inherited included.
+    pub state: State,
+    /// The command a container of this stage starts with.
+    pub command: Option<ContainerCommand>,
 }
 
 impl Stage {
@@ -79,52 +129,71 @@ impl Stage {
             .unwrap_or_else(|| format!("stage {}", self.index + 1))
     }
 
+    pub fn user(&self) -> Option<&At<String>> {
+        self.state.user.as_ref()
+    }
+
     pub fn env_value(&self, key: &str) -> Option<&str> {
-        self.env
-            .iter()
-            .rev()
-            .find(|e| e.value.0 == key)
-            .map(|e| e.value.1.as_str())
+        self.state.env_value(key)
+    }
+
+    pub fn path(&self) -> &[String] {
+        self.state.path()
+    }
+
+    /// Whether a path (or something inside it) was created in this stage or one it starts
+    /// from.
+    pub fn created(&self, path: &str) -> bool {
+        self.state.created(path)
+    }
+
+    /// Whether the stage can be said for certain not to have `path`: nothing created it or
+    /// a folder it lives in, and it is not where base images keep their own files.
+    pub fn lacks(&self, path: &str) -> bool {
+        let path = path.trim_end_matches('/');
+        if self.state.created(path) || self.state.holds(path) {
+            return false;
+        }
+        let top = path.trim_start_matches('/').split('/').next().unwrap_or("");
+        let base_dir = matches!(
+            top,
+            "" | "usr"
+                | "etc"
+                | "bin"
+                | "lib"
+                | "lib64"
+                | "sbin"
+                | "var"
+                | "proc"
+                | "sys"
+                | "dev"
+                | "run"
+                | "boot"
+                | "media"
+                | "mnt"
+                | "tmp"
+        ) || matches!(path, "/root" | "/home" | "/opt" | "/srv");
+        !base_dir
+            && matches!(
+                self.base.variant,
+                Variant::Full | Variant::Slim | Variant::Alpine
+            )
     }
 
     pub fn apt_packages(&self) -> impl Iterator<Item = &str> {
-        self.package_runs
-            .iter()
-            .flat_map(|r| r.packages.iter().map(String::as_str))
+        self.package_runs.iter().flat_map(PackageRun::names)
     }
 
-    /// The program words that run when the container starts: ENTRYPOINT then CMD, as
-    /// Docker combines them (a shell-form ENTRYPOINT ignores CMD).
-    pub fn command_words(&self) -> Vec<String> {
-        match (&self.entrypoint, &self.cmd) {
-            (Some(e), _) if matches!(e.value, CommandForm::Shell(_)) => e.value.words(),
-            (Some(e), Some(c)) => [e.value.words(), c.value.words()].concat(),
-            (Some(e), None) => e.value.words(),
-            (None, Some(c)) => c.value.words(),
-            (None, None) => vec![],
-        }
-    }
-
-    /// Line of the instruction that sets the command (the later of ENTRYPOINT and CMD).
-    pub fn command_line(&self) -> Option<usize> {
-        self.entrypoint
-            .iter()
-            .map(|e| e.line)
-            .chain(self.cmd.iter().map(|c| c.line))
-            .max()
-    }
-
-    /// Whether a Python install location (virtualenv, prefix, ...) was created here.
-    pub fn created(&self, path: &str) -> bool {
-        let path = path.trim_end_matches('/');
-        self.created_paths.iter().any(|p| {
-            let p = p.value.trim_end_matches('/');
-            p == path || p.starts_with(&format!("{path}/"))
-        })
+    /// Whether `name` exists as a user at `line` (created before it, built in, or a number).
+    pub fn user_exists(&self, name: &str, line: usize) -> bool {
+        is_numeric(name)
+            || (self.base.nonroot && name == "nonroot")
+            || built_in_user(name)
+            || self.state.user_created(name).is_some_and(|l| l < line)
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Facts {
     pub stages: Vec<Stage>,
     /// The stage the final stage copies its dependencies from (the only stage when there is
@@ -134,6 +203,7 @@ pub struct Facts {
     pub needed: Vec<bool>,
     /// Lines of `# TODO n` comments, by number.
     pub todo_lines: Vec<(u32, usize)>,
+    names: HashMap<String, usize>,
 }
 
 impl Facts {
@@ -142,48 +212,72 @@ impl Facts {
     }
 
     pub fn build(&self) -> Option<&Stage> {
-        self.build_stage.map(|i| &self.stages[i])
+        self.build_stage.and_then(|i| self.stages.get(i))
     }
 
     pub fn stage_named(&self, name: &str) -> Option<usize> {
-        self.stages.iter().position(|s| {
-            s.name
-                .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        self.names.get(&name.to_ascii_lowercase()).copied()
+    }
+
+    /// The stage and the stages it starts from, nearest first.
+    pub fn lineage(&self, index: usize) -> impl Iterator<Item = &Stage> {
+        std::iter::successors(self.stages.get(index), |s| {
+            s.parent.and_then(|p| self.stages.get(p))
         })
+    }
+
+    /// Every pip (or uv, pipenv, poetry) install of a stage and the stages it starts from.
+    pub fn installs_of(&self, index: usize) -> impl Iterator<Item = &PipInstall> {
+        self.lineage(index).flat_map(|s| s.pip_installs.iter())
+    }
+
+    /// How the installed packages reach the final stage, if they do.
+    pub fn delivery(&self) -> Option<Delivery<'_>> {
+        install::delivery(self)
     }
 }
 
 /// Derives the facts of every stage.
 pub fn derive(parsed: &Parsed) -> Facts {
-    let mut global_args: Vec<(String, String)> = Vec::new();
+    let mut global_args: HashMap<String, String> = HashMap::new();
     let mut stages: Vec<Stage> = Vec::new();
-    // Stage names kept apart so they can be read while the current stage is borrowed.
-    let mut names: Vec<Option<String>> = Vec::new();
+    let mut names: HashMap<String, usize> = HashMap::new();
 
     for ins in &parsed.instructions {
         if let Kind::From {
             image,
             image_text,
             alias,
+            problem,
         } = &ins.kind
         {
-            let text = substitute(image_text, &global_args);
-            let parent = stages.iter().position(|s| {
-                s.name
-                    .as_deref()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(&text))
-            });
-            let parsed_ref = if text != *image_text {
-                dockerfile_parser::ImageRef::parse(&text)
+            let text = if image_text.contains('$') {
+                state::expand(image_text, |n| global_args.get(n).cloned())
             } else {
-                image.clone()
+                image_text.clone()
             };
-            let mut stage = Stage {
-                index: stages.len(),
+            let parent = names.get(&text.to_ascii_lowercase()).copied();
+            let (base, state) = match parent.and_then(|p| stages.get(p)) {
+                Some(p) => (p.base.clone(), p.state.for_child()),
+                None => {
+                    let reference = if text == *image_text {
+                        image.clone()
+                    } else {
+                        ImageRef::parse(&text)
+                    };
+                    (Base::classify(&text, &reference), State::default())
+                }
+            };
+            let index = stages.len();
+            if let Some(a) = alias {
+                names.entry(a.to_ascii_lowercase()).or_insert(index);
+            }
+            stages.push(Stage {
+                index,
                 name: alias.clone(),
                 line: ins.span.line,
-                base: Base::classify(&text, &parsed_ref, parent.is_some()),
+                from_problem: problem.clone(),
+                base,
                 parent,
                 instructions: vec![At {
                     value: "FROM".into(),
@@ -192,133 +286,91 @@ pub fn derive(parsed: &Parsed) -> Facts {
                 package_runs: vec![],
                 pip_installs: vec![],
                 venvs: vec![],
-                created_paths: vec![],
                 users_created: vec![],
-                chowns: false,
+                ownership: vec![],
                 env: vec![],
-                path: DEFAULT_PATH.split(':').map(str::to_string).collect(),
-                user: None,
                 expose: vec![],
                 healthcheck: None,
-                cmd: None,
-                entrypoint: None,
                 copies: vec![],
-                workdir: None,
-            };
-            if let Some(p) = parent {
-                inherit(&mut stage, &stages[p]);
-            }
-            names.push(stage.name.clone());
-            stages.push(stage);
+                accounts_replaced: None,
+                state,
+                command: None,
+            });
             continue;
         }
-        let Some(stage) = stages.last_mut() else {
+        let Some((current, earlier)) = stages.split_last_mut() else {
             if let Kind::Arg(args) = &ins.kind {
-                global_args.extend(
-                    args.iter()
-                        .map(|(k, v)| (k.clone(), v.clone().unwrap_or_default())),
-                );
+                for (k, v) in args {
+                    global_args.insert(k.clone(), v.clone().unwrap_or_default());
+                }
             }
             continue;
         };
-        stage.instructions.push(At {
+        current.instructions.push(At {
             value: ins.keyword.clone(),
             line: ins.span.line,
         });
-        add_instruction(stage, ins, &names);
+        add_instruction(current, earlier, ins, &names, &global_args);
     }
 
-    resolve_copy_sources(&mut stages);
+    for stage in &mut stages {
+        stage.command = command::read(&stage.state);
+    }
     let needed = needed_stages(&stages);
-    let build_stage = find_build_stage(&stages);
-    Facts {
+    let mut facts = Facts {
         stages,
-        build_stage,
+        build_stage: None,
         needed,
         todo_lines: parsed.todos.iter().map(|t| (t.number, t.line)).collect(),
-    }
+        names,
+    };
+    facts.build_stage = install::find_build_stage(&facts);
+    facts
 }
 
-fn inherit(stage: &mut Stage, parent: &Stage) {
-    stage.env = parent.env.clone();
-    stage.path = parent.path.clone();
-    stage.user = parent.user.clone();
-    stage.cmd = parent.cmd.clone();
-    stage.entrypoint = parent.entrypoint.clone();
-    stage.workdir = parent.workdir.clone();
-    stage.venvs = parent.venvs.clone();
-    stage.created_paths = parent.created_paths.clone();
-    stage.users_created = parent.users_created.clone();
-    stage.package_runs = parent.package_runs.clone();
-    stage.pip_installs = parent.pip_installs.clone();
-}
-
-fn add_instruction(stage: &mut Stage, ins: &Instruction, names: &[Option<String>]) {
+fn add_instruction(
+    stage: &mut Stage,
+    earlier: &[Stage],
+    ins: &Instruction,
+    names: &HashMap<String, usize>,
+    global_args: &HashMap<String, String>,
+) {
     let line = ins.span.line;
     match &ins.kind {
-        Kind::Run { script, .. } => {
-            let fx = commands::read_run(script, line, &|new_venvs| active_venv(stage, new_venvs));
-            if let Some(run) = fx.package_run {
-                stage.package_runs.push(run);
-            }
-            for dir in fx.created_dirs {
-                let abs = absolute(stage.workdir.as_deref(), &dir);
-                stage.created_paths.push(At { value: abs, line });
-            }
-            for v in fx.venvs {
-                let abs = absolute(stage.workdir.as_deref(), &v);
-                stage.venvs.push(At { value: abs, line });
-            }
-            for mut pip in fx.pip_installs {
-                let created = match &mut pip.target {
-                    PipTarget::Venv(p) | PipTarget::Prefix(p) | PipTarget::Target(p) => {
-                        *p = absolute(stage.workdir.as_deref(), p);
-                        Some(p.clone())
-                    }
-                    PipTarget::User => Some(user_base(stage)),
-                    PipTarget::System => None,
-                };
-                if let Some(p) = created {
-                    stage.created_paths.push(At { value: p, line });
-                }
-                stage.pip_installs.push(pip);
-            }
-            for u in fx.users {
-                stage.users_created.push(At { value: u, line });
-            }
-            stage.chowns |= fx.chowns;
-        }
+        Kind::Run { script, .. } => add_run(stage, ins, script, line),
         Kind::Env(vars) => {
-            for (k, v) in vars {
-                let value = if k == "PATH" {
-                    expand_path(v, &stage.path)
-                } else {
-                    v.clone()
-                };
-                if k == "PATH" {
-                    stage.path = value
-                        .split(':')
-                        .filter(|p| !p.is_empty())
-                        .map(str::to_string)
-                        .collect();
-                }
+            // Every value of one ENV sees the environment from before the instruction.
+            let values: Vec<(String, String)> = vars
+                .iter()
+                .map(|(k, v)| (k.clone(), stage.state.expand(v)))
+                .collect();
+            for (k, v) in values {
+                stage.state.set_env(&k, v.clone(), line);
                 stage.env.push(At {
-                    value: (k.clone(), value),
+                    value: (k, v),
                     line,
                 });
             }
         }
+        Kind::Arg(args) => {
+            for (k, v) in args {
+                let value = match v {
+                    Some(v) => Some(stage.state.expand(v)),
+                    None => global_args.get(k).cloned(),
+                };
+                if let Some(value) = value {
+                    stage.state.set_arg(k, value);
+                }
+            }
+        }
         Kind::Workdir(dir) => {
-            let abs = absolute(stage.workdir.as_deref(), dir);
-            stage.created_paths.push(At {
-                value: abs.clone(),
-                line,
-            });
-            stage.workdir = Some(abs);
+            let abs = absolute(stage.state.workdir.as_deref(), &stage.state.expand(dir));
+            stage.state.mark_holding(&abs);
+            stage.state.workdir = Some(abs);
         }
         Kind::User(u) => {
-            stage.user = Some(At {
-                value: u.clone(),
+            stage.state.user = Some(At {
+                value: stage.state.expand(u),
                 line,
             })
         }
@@ -328,111 +380,211 @@ fn add_instruction(stage: &mut Stage, ins: &Instruction, names: &[Option<String>
         })),
         Kind::Healthcheck(cmd) => stage.healthcheck = cmd.as_ref().map(|_| line),
         Kind::Cmd(c) => {
-            stage.cmd = Some(At {
+            stage.state.cmd = Some(At {
                 value: c.clone(),
                 line,
             })
         }
         Kind::Entrypoint(e) => {
-            stage.entrypoint = Some(At {
+            stage.state.entrypoint = Some(At {
                 value: e.clone(),
                 line,
             });
             // Docker resets CMD when ENTRYPOINT is set in the same stage.
-            stage.cmd = None;
+            stage.state.cmd = None;
         }
-        Kind::Copy { sources, dest } => {
-            let from = ins
-                .flag("from")
-                .and_then(|f| f.value.clone())
-                .filter(|v| !v.is_empty())
-                .map(|text| {
-                    let by_index = text.chars().all(|c| c.is_ascii_digit());
-                    let stage_ix = if by_index {
-                        text.parse::<usize>().ok().filter(|&i| i < names.len())
-                    } else {
-                        names.iter().position(|n| {
-                            n.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&text))
-                        })
-                    };
-                    CopyFrom {
-                        text,
-                        stage: stage_ix,
-                        by_index,
-                    }
-                });
-            let dest_abs = absolute(stage.workdir.as_deref(), dest);
-            let whole_context = from.is_none()
-                && sources
-                    .iter()
-                    .any(|s| matches!(s.trim_end_matches('/'), "." | "./" | "*" | "./*" | ""));
-            stage.created_paths.push(At {
-                value: dest_abs.clone(),
-                line,
-            });
-            stage.copies.push(CopyFact {
-                line,
-                from,
-                sources: sources.clone(),
-                dest: dest.clone(),
-                dest_abs,
-                chown: ins.flag("chown").and_then(|f| f.value.clone()),
-                whole_context,
-            });
-        }
+        Kind::Copy { sources, dest } => add_copy(stage, earlier, ins, sources, dest, names),
         _ => {}
     }
 }
 
-/// The virtualenv that `pip` would run from: one whose `bin` is on PATH ahead of the
-/// system's, or `VIRTUAL_ENV`.
-fn active_venv(stage: &Stage, new_venvs: &[String]) -> Option<String> {
-    for entry in &stage.path {
-        if let Some(dir) = entry.trim_end_matches('/').strip_suffix("/bin") {
-            let exists = stage.venvs.iter().any(|v| v.value == dir)
-                || new_venvs
-                    .iter()
-                    .any(|v| absolute(stage.workdir.as_deref(), v) == dir);
-            if exists || stage.env_value("VIRTUAL_ENV") == Some(dir) {
-                return Some(dir.to_string());
+fn add_run(stage: &mut Stage, ins: &Instruction, script: &crate::shell::Script, line: usize) {
+    // The shell expands the variables the stage's environment and build arguments hold.
+    let expanded;
+    let script = if script
+        .commands
+        .iter()
+        .any(|c| c.words.iter().any(|w| w.contains('$')))
+    {
+        let mut s = script.clone();
+        for c in &mut s.commands {
+            for w in &mut c.words {
+                if w.contains('$') {
+                    *w = stage.state.expand(w);
+                }
             }
         }
-        if DEFAULT_PATH.split(':').any(|d| d == entry) {
-            break;
+        expanded = s;
+        &expanded
+    } else {
+        script
+    };
+
+    if let Some(run) = packages::read(script, line) {
+        if run.installs && !run.packages.is_empty() {
+            stage.state.installed.push(At {
+                value: run.packages.join(" "),
+                line,
+            });
+        }
+        stage.package_runs.push(run);
+    }
+
+    let cache_mount = ins
+        .flags
+        .iter()
+        .any(|f| f.name == "mount" && f.value.as_deref().is_some_and(|v| v.contains("type=cache")));
+    let work = python::read(
+        script,
+        &python::RunContext {
+            line,
+            state: &stage.state,
+            cache_mount,
+        },
+    );
+    for (k, v) in work.settings {
+        stage.state.set_env(&k, v, line);
+    }
+    for v in work.venvs {
+        stage.state.add_venv(&v);
+        stage.venvs.push(At { value: v, line });
+    }
+    for pip in work.installs {
+        if let Some(dir) = pip.dir(stage.base.python) {
+            stage.state.mark_created(&dir);
+        }
+        stage.state.installed.push(At {
+            value: "Python packages".into(),
+            line,
+        });
+        stage.pip_installs.push(pip);
+    }
+
+    for cmd in &script.commands {
+        if cmd.program_name() == "mkdir" {
+            for dir in packages::positionals(cmd.args(), &["-m", "--mode"]) {
+                let abs = absolute(stage.state.workdir.as_deref(), &dir);
+                stage.state.mark_holding(&abs);
+            }
         }
     }
-    None
+
+    let accounts = users::read(script);
+    for g in &accounts.groups {
+        stage.state.add_group(g, line);
+    }
+    for (u, home) in accounts.users {
+        stage.state.add_user(&u, line);
+        if let Some(h) = home {
+            stage.state.mark_holding(&h);
+        }
+        stage.users_created.push(At { value: u, line });
+    }
+    for spec in accounts.chowns {
+        // A chown in the same RUN as the useradd sees the new user.
+        let missing = missing_owner(stage, &spec, line + 1);
+        stage.ownership.push(Ownership {
+            line,
+            spec,
+            missing,
+        });
+    }
 }
 
-/// `~/.local` of the user pip runs as.
-fn user_base(stage: &Stage) -> String {
-    if let Some(base) = stage.env_value("PYTHONUSERBASE") {
-        return base.to_string();
-    }
-    match stage
-        .user
+fn add_copy(
+    stage: &mut Stage,
+    earlier: &[Stage],
+    ins: &Instruction,
+    sources: &[String],
+    dest: &str,
+    names: &HashMap<String, usize>,
+) {
+    let line = ins.span.line;
+    let from = ins
+        .flag("from")
+        .and_then(|f| f.value.clone())
+        .filter(|v| !v.is_empty())
+        .map(|text| {
+            let by_index = text.chars().all(|c| c.is_ascii_digit());
+            let stage_ix = if by_index {
+                text.parse::<usize>().ok()
+            } else {
+                names.get(&text.to_ascii_lowercase()).copied()
+            }
+            .filter(|&i| i < stage.index);
+            CopyFrom {
+                text,
+                stage: stage_ix,
+                by_index,
+            }
+        });
+    let sources: Vec<String> = sources.iter().map(|s| stage.state.expand(s)).collect();
+    let dest = stage.state.expand(dest);
+    let dest_abs = absolute(stage.state.workdir.as_deref(), &dest);
+    let whole_context = from.is_none()
+        && sources
+            .iter()
+            .any(|s| matches!(s.trim_end_matches('/'), "." | "./" | "*" | "./*" | ""));
+    let source_stage = from
         .as_ref()
-        .map(|u| u.value.split(':').next().unwrap_or("").to_string())
-    {
-        None => "/root/.local".into(),
-        Some(u) if u == "root" || u == "0" => "/root/.local".into(),
-        Some(u) => format!("/home/{u}/.local"),
+        .and_then(|f| f.stage)
+        .and_then(|i| earlier.get(i));
+    let chown = ins.flag("chown").and_then(|f| f.value.clone());
+    if let Some(spec) = &chown {
+        let missing = missing_owner(stage, spec, line);
+        stage.ownership.push(Ownership {
+            line,
+            spec: spec.clone(),
+            missing,
+        });
     }
+    for s in &sources {
+        let landed = |p: &str| {
+            let s = s.trim_end_matches('/');
+            if s.is_empty() {
+                Some(p.to_string())
+            } else {
+                p.strip_prefix(s)
+                    .filter(|r| r.is_empty() || r.starts_with('/'))
+                    .map(|r| format!("{}{r}", dest_abs.trim_end_matches('/')))
+            }
+        };
+        if let Some(src) = source_stage {
+            // What the source stage made under this path is now here too.
+            for v in src.state.venvs() {
+                if let Some(to) = landed(v) {
+                    stage.state.mark_created(&to);
+                }
+            }
+            if landed("/etc/passwd").as_deref() == Some("/etc/passwd") {
+                stage.state.replace_accounts(&src.state);
+                stage.accounts_replaced = Some(line);
+            }
+        }
+    }
+    stage.state.mark_holding(&dest_abs);
+    stage.copies.push(CopyFact {
+        line,
+        from,
+        sources,
+        dest,
+        dest_abs,
+        chown,
+        whole_context,
+    });
 }
 
-fn expand_path(value: &str, current: &[String]) -> String {
-    let old = current.join(":");
-    value.replace("${PATH}", &old).replace("$PATH", &old)
-}
-
-fn substitute(text: &str, args: &[(String, String)]) -> String {
-    let mut out = text.to_string();
-    for (k, v) in args {
-        out = out
-            .replace(&format!("${{{k}}}"), v)
-            .replace(&format!("${k}"), v);
+/// The user or group of an owner spec that does not exist at `line`.
+fn missing_owner(stage: &Stage, spec: &str, line: usize) -> Option<String> {
+    let (user, group) = split_owner(spec);
+    if !stage.user_exists(user, line) {
+        return Some(user.to_string());
     }
-    out
+    let group = group?;
+    let exists = is_numeric(group)
+        || built_in_group(group)
+        || stage.state.group_created(group).is_some_and(|l| l < line);
+    (!exists).then(|| group.to_string())
 }
 
 /// Resolves `dest` against the working directory, as Docker does for relative paths.
@@ -457,25 +609,6 @@ pub fn absolute(workdir: Option<&str>, dest: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-/// `COPY --from=name` written before stage `name` exists cannot be resolved in one pass;
-/// resolve names against all stages now.
-fn resolve_copy_sources(stages: &mut [Stage]) {
-    let names: Vec<Option<String>> = stages.iter().map(|s| s.name.clone()).collect();
-    for stage in stages.iter_mut() {
-        for copy in &mut stage.copies {
-            if let Some(from) = &mut copy.from
-                && from.stage.is_none()
-                && !from.by_index
-            {
-                from.stage = names.iter().position(|n| {
-                    n.as_deref()
-                        .is_some_and(|n| n.eq_ignore_ascii_case(&from.text))
-                });
-            }
-        }
-    }
-}
-
 fn needed_stages(stages: &[Stage]) -> Vec<bool> {
     let mut needed = vec![false; stages.len()];
     let mut todo: Vec<usize> = stages.len().checked_sub(1).into_iter().collect();
@@ -488,45 +621,11 @@ fn needed_stages(stages: &[Stage]) -> Vec<bool> {
         todo.extend(
             s.copies
                 .iter()
-                .filter_map(|c| c.from.as_ref()?.stage)
+                .filter_map(CopyFact::from_stage)
                 .filter(|&j| j != i),
         );
     }
     needed
-}
-
-fn find_build_stage(stages: &[Stage]) -> Option<usize> {
-    let last = stages.len().checked_sub(1)?;
-    if last == 0 {
-        return Some(0);
-    }
-    let fin = &stages[last];
-    let sources: Vec<(usize, &CopyFact)> = fin
-        .copies
-        .iter()
-        .filter_map(|c| Some((c.from.as_ref()?.stage?, c)))
-        .filter(|(i, _)| *i != last)
-        .collect();
-    // Prefer the stage whose pip installs the final stage copies.
-    sources
-        .iter()
-        .find(|(i, c)| {
-            !stages[*i].pip_installs.is_empty() && c.sources.iter().any(|s| stages[*i].created(s))
-        })
-        .or_else(|| {
-            sources
-                .iter()
-                .find(|(i, _)| !stages[*i].pip_installs.is_empty())
-        })
-        .or(sources.first())
-        .map(|(i, _)| *i)
-        .or(fin.parent)
-        .or_else(|| {
-            stages[..last]
-                .iter()
-                .position(|s| !s.pip_installs.is_empty())
-        })
-        .or(Some(0))
 }
 
 #[cfg(test)]

@@ -118,8 +118,8 @@ fn broken_yaml_is_located() {
     let (_tmp, dir) = copy_pack();
     edit(
         &dir.join("06-non-root-user.yaml"),
-        "rules: [SC601, SC602]",
-        "rules: [SC601, SC602",
+        "rules: [SC601, SC602, SC604]",
+        "rules: [SC601, SC602, SC604",
     );
     let e = errors(&dir);
     assert_eq!(e.len(), 1, "{e:?}");

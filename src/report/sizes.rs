@@ -45,7 +45,7 @@ impl SizeTable {
             Variant::Slim => "slim",
             Variant::Alpine => "alpine",
             Variant::Distroless => "distroless",
-            Variant::Stage | Variant::Other => "other",
+            Variant::Other => "other",
         };
         self.base_images.get(key).copied().unwrap_or(0)
     }
@@ -147,7 +147,7 @@ pub fn estimate(facts: &Facts, params: &Params) -> Vec<StageSize> {
                 .pip_installs
                 .iter()
                 .filter(|p| p.line > stage.line)
-                .any(|p| !crate::rules::pip_cache_off(stage, p));
+                .any(|p| !p.cache_off);
             if cached {
                 parts.push(Part {
                     what: "pip cache".into(),
@@ -190,10 +190,9 @@ pub fn estimate(facts: &Facts, params: &Params) -> Vec<StageSize> {
 fn installs_into(stage: &Stage, source: &str) -> bool {
     let source = source.trim_end_matches('/');
     stage.pip_installs.iter().any(|p| match &p.target {
-        PipTarget::Venv(d) | PipTarget::Prefix(d) | PipTarget::Target(d) => {
+        PipTarget::Venv(d) | PipTarget::Prefix(d) | PipTarget::Target(d) | PipTarget::User(d) => {
             d.trim_end_matches('/') == source
         }
-        PipTarget::User => source.ends_with("/.local"),
         PipTarget::System => source.contains("site-packages"),
     })
 }

@@ -1,7 +1,8 @@
-//! Questions several rules ask of the facts, answered once.
+//! Questions several rules ask of the facts, answered once. Rules share these, never each
+//! other's code.
 
-use super::Outcome;
-use crate::facts::{CopyFact, Facts, PipInstall, PipTarget, Stage};
+use super::{Consequence, Outcome};
+use crate::facts::{CopyFact, Facts, PipInstall, Stage};
 
 pub fn basename(path: &str) -> &str {
     let p = path.trim_end_matches('/');
@@ -28,56 +29,92 @@ pub fn build_and_final(facts: &Facts) -> Result<(&Stage, &Stage), Outcome> {
         .ok_or_else(|| Outcome::fail(None, "no stages yet"))?;
     let build = build_stage(facts)?;
     if facts.stages.len() < 2 || build.index == fin.index {
-        return Err(Outcome::fail(
-            Some(fin.line),
-            format!(
-                "line {}: there is only one stage; add a runtime stage with a second FROM",
-                fin.line
-            ),
-        ));
+        return Err(one_stage(fin));
     }
     Ok((build, fin))
 }
 
-/// The pip install that reads the exercise's requirements file.
+/// What every runtime-stage check says while there is only one stage.
+pub fn one_stage(fin: &Stage) -> Outcome {
+    Outcome::fail(
+        Some(fin.line),
+        "there is only one stage: add a runtime stage with a second FROM",
+    )
+    .because(Consequence::BiggerImage)
+}
+
+/// What the user checks say while the final stage has no USER.
+pub fn no_user(fin: &Stage) -> Outcome {
+    Outcome::fail(
+        Some(fin.line),
+        "the final stage has no USER, so the app runs as root",
+    )
+    .because(Consequence::RunsAsRoot)
+}
+
+/// The install that reads the exercise's requirements file, in the stage or one it starts
+/// from.
 pub fn requirements_install<'a>(
-    stage: &'a Stage,
+    facts: &'a Facts,
+    stage: &Stage,
     requirements_file: &str,
 ) -> Option<&'a PipInstall> {
-    stage.pip_installs.iter().find(|p| {
-        p.requirement_files
-            .iter()
-            .any(|r| basename(r) == basename(requirements_file))
-    })
+    facts
+        .installs_of(stage.index)
+        .find(|p| p.reads(requirements_file))
+}
+
+/// The install that matters: the one reading the requirements file, else the first that
+/// installs more than the installer itself (`pip install pipenv` is tooling).
+pub fn main_install<'a>(
+    facts: &'a Facts,
+    stage: &Stage,
+    requirements_file: &str,
+) -> Option<&'a PipInstall> {
+    const TOOLING: &[&str] = &["pip", "setuptools", "wheel", "uv", "poetry", "pipenv"];
+    requirements_install(facts, stage, requirements_file)
+        .or_else(|| {
+            facts.installs_of(stage.index).find(|p| {
+                !p.requirement_files.is_empty()
+                    || p.packages
+                        .iter()
+                        .any(|n| !TOOLING.contains(&crate::facts::requirement_name(n).as_str()))
+            })
+        })
+        .or_else(|| facts.installs_of(stage.index).next())
 }
 
 /// Layer caching: the requirements file is copied on its own, and nothing else from the
-/// context is copied before pip installs from it. `Ok(pip line)` or the failure.
-pub fn requirements_copied_first(stage: &Stage, requirements_file: &str) -> Result<usize, Outcome> {
-    let Some(pip) = requirements_install(stage, requirements_file) else {
+/// context is copied before pip installs from it. `Ok(line of that COPY)` or the failure.
+pub fn requirements_copied_first(
+    facts: &Facts,
+    stage: &Stage,
+    requirements_file: &str,
+) -> Result<usize, Outcome> {
+    let Some(pip) = requirements_install(facts, stage, requirements_file) else {
         return Err(Outcome::fail(
-            None,
+            Some(stage.line),
             format!(
                 "{} never runs `pip install -r {requirements_file}`",
                 stage.label()
             ),
         ));
     };
-    let before: Vec<&CopyFact> = stage
-        .copies
-        .iter()
+    let before: Vec<&CopyFact> = facts
+        .lineage(stage.index)
+        .flat_map(|s| s.copies.iter())
         .filter(|c| c.line < pip.line && c.from.is_none())
         .collect();
     if let Some(c) = before.iter().find(|c| c.whole_context) {
         return Err(Outcome::fail(
             Some(c.line),
             format!(
-                "line {}: COPY {} copies the whole context before pip install (line {}), so any source change reinstalls every package",
-                c.line,
+                "COPY {} copies the whole context before the pip install (line {}), so any change to the app reinstalls every package",
                 c.sources.join(" "),
                 pip.line
             ),
-        ));
+        )
+        .because(Consequence::SlowerRebuilds));
     }
     let alone = before.iter().find(|c| {
         c.sources
@@ -96,59 +133,66 @@ pub fn requirements_copied_first(stage: &Stage, requirements_file: &str) -> Resu
                 Some(c) => Outcome::fail(
                     Some(c.line),
                     format!(
-                        "line {}: {requirements_file} is copied together with other files; copy it on its own",
-                        c.line
+                        "{requirements_file} is copied together with other files, so a change to any of them reinstalls every package; copy it on its own"
                     ),
-                ),
+                )
+                .because(Consequence::SlowerRebuilds),
                 None => Outcome::fail(
                     Some(pip.line),
                     format!(
-                        "line {}: pip reads {requirements_file}, but it is not copied in before that line",
-                        pip.line
+                        "pip reads {requirements_file}, but it is not copied in before this line: pip stops with \"Could not open requirements file\""
                     ),
-                ),
+                )
+                .because(Consequence::BuildFails),
             })
         }
     }
 }
 
-/// Where a pip install put its packages, as a path another stage could copy.
-pub fn install_dir(pip: &PipInstall, stage: &Stage) -> Option<String> {
-    match &pip.target {
-        PipTarget::Venv(p) | PipTarget::Prefix(p) | PipTarget::Target(p) => Some(p.clone()),
-        PipTarget::User => stage
-            .created_paths
-            .iter()
-            .find(|c| c.line == pip.line)
-            .map(|c| c.value.clone()),
-        PipTarget::System => stage
-            .base
-            .python
-            .map(|(major, minor)| format!("/usr/local/lib/python{major}.{minor}/site-packages")),
+/// The one message every check that needs the packages copied gives while they are not: a
+/// learner reads it once, not once per check.
+pub fn not_delivered(build: &Stage) -> Outcome {
+    Outcome::fail(
+        None,
+        format!(
+            "the installed packages are not copied from {} yet, so the app cannot import them",
+            build.label()
+        ),
+    )
+    .because(Consequence::WontStart)
+}
+
+/// The message every command check gives while the final stage has no command.
+pub fn no_command(fin: &Stage) -> Outcome {
+    Outcome::fail(
+        Some(fin.line),
+        "the final stage has no CMD yet, so the container runs the base image's default (a Python prompt) and serves nothing",
+    )
+    .because(Consequence::WontStart)
+}
+
+/// The home folder of the user the container runs as.
+pub fn runtime_home(fin: &Stage) -> String {
+    if let Some(home) = fin.env_value("HOME") {
+        return home.trim_end_matches('/').to_string();
+    }
+    match fin
+        .user()
+        .map(|u| u.value.split(':').next().unwrap_or("").to_string())
+    {
+        None => "/root".into(),
+        Some(u) if is_root(&u) => "/root".into(),
+        Some(u) if crate::facts::is_numeric(&u) => "/".into(),
+        Some(u) if u == "nonroot" => "/home/nonroot".into(),
+        Some(u) => format!("/home/{u}"),
     }
 }
 
-/// The final stage's COPY --from of the build stage that carries the installed packages,
-/// with the pip install it carries.
-pub fn dependency_copy<'a>(
-    build: &'a Stage,
-    fin: &'a Stage,
-) -> Option<(&'a CopyFact, &'a PipInstall, String)> {
-    for copy in fin
-        .copies
-        .iter()
-        .filter(|c| c.from.as_ref().and_then(|f| f.stage) == Some(build.index))
-    {
-        for pip in &build.pip_installs {
-            if let Some(dir) = install_dir(pip, build)
-                && copy
-                    .sources
-                    .iter()
-                    .any(|s| s.trim_end_matches('/') == dir.trim_end_matches('/'))
-            {
-                return Some((copy, pip, dir));
-            }
-        }
+/// Whether the container runs as root: no USER (and a base that does not set one), or a
+/// root USER.
+pub fn runs_as_root(fin: &Stage) -> bool {
+    match fin.user() {
+        Some(u) => is_root(&u.value),
+        None => !fin.base.nonroot,
     }
-    None
 }

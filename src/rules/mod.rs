@@ -5,7 +5,6 @@ mod common;
 mod params;
 
 pub use params::{Params, WsgiServer};
-pub use sc303::cache_off as pip_cache_off;
 
 use serde::Serialize;
 
@@ -29,9 +28,11 @@ mod sc501;
 mod sc502;
 mod sc503;
 mod sc504;
+mod sc505;
 mod sc601;
 mod sc602;
 mod sc603;
+mod sc604;
 mod sc701;
 mod sc702;
 mod sc703;
@@ -63,9 +64,11 @@ pub const ALL: &[Rule] = &[
     sc502::RULE,
     sc503::RULE,
     sc504::RULE,
+    sc505::RULE,
     sc601::RULE,
     sc602::RULE,
     sc603::RULE,
+    sc604::RULE,
     sc701::RULE,
     sc702::RULE,
     sc703::RULE,
@@ -96,6 +99,75 @@ pub enum Severity {
     Info,
 }
 
+/// What failing a check does to the image or the container: a closed set, so that every
+/// message states a consequence a real build can confirm or refute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Consequence {
+    /// `docker build` stops with an error.
+    BuildFails,
+    /// The image builds; the container exits at once or never starts its server.
+    WontStart,
+    /// The container runs, but nobody can connect (wrong interface or port).
+    Unreachable,
+    /// The container's process runs as root.
+    RunsAsRoot,
+    /// The image carries what it does not need.
+    BiggerImage,
+    /// A change to the app rebuilds layers that could have come from cache.
+    SlowerRebuilds,
+    /// Another build of the same file may get other versions.
+    NotReproducible,
+    /// It serves, but not as production wants (a development server, signals not forwarded).
+    NotProduction,
+    /// Works here; breaks on another platform or architecture.
+    Portability,
+}
+
+impl Consequence {
+    pub const ALL: [Consequence; 9] = [
+        Consequence::BuildFails,
+        Consequence::WontStart,
+        Consequence::Unreachable,
+        Consequence::RunsAsRoot,
+        Consequence::BiggerImage,
+        Consequence::SlowerRebuilds,
+        Consequence::NotReproducible,
+        Consequence::NotProduction,
+        Consequence::Portability,
+    ];
+
+    /// The id used in JSON (`build-fails`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Consequence::BuildFails => "build-fails",
+            Consequence::WontStart => "wont-start",
+            Consequence::Unreachable => "unreachable",
+            Consequence::RunsAsRoot => "runs-as-root",
+            Consequence::BiggerImage => "bigger-image",
+            Consequence::SlowerRebuilds => "slower-rebuilds",
+            Consequence::NotReproducible => "not-reproducible",
+            Consequence::NotProduction => "not-production",
+            Consequence::Portability => "portability",
+        }
+    }
+
+    /// In the learner's words, for a label beside the message.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Consequence::BuildFails => "the build fails",
+            Consequence::WontStart => "the container will not start",
+            Consequence::Unreachable => "the server cannot be reached",
+            Consequence::RunsAsRoot => "it runs as root",
+            Consequence::BiggerImage => "the image is bigger",
+            Consequence::SlowerRebuilds => "rebuilds are slower",
+            Consequence::NotReproducible => "builds are not reproducible",
+            Consequence::NotProduction => "not fit for production",
+            Consequence::Portability => "breaks on other platforms",
+        }
+    }
+}
+
 pub struct Rule {
     pub id: &'static str,
     /// A short title (`Named build stage`).
@@ -111,18 +183,26 @@ pub struct Rule {
     /// The hadolint or BuildKit check that covers the same ground.
     pub equivalent: Option<&'static str>,
     pub severity: Severity,
+    /// What failing it does, unless the outcome says otherwise for this file.
+    pub consequence: Consequence,
     pub check: fn(&Facts, &Params) -> Outcome,
 }
 
 impl Rule {
     pub fn run(&self, facts: &Facts, params: &Params) -> Outcome {
-        if facts.stages.is_empty() {
-            return Outcome::fail(
+        let mut outcome = if facts.stages.is_empty() {
+            Outcome::fail(
                 None,
                 "no FROM yet: start with `FROM python:3.11-slim AS builder`",
-            );
+            )
+            .because(Consequence::BuildFails)
+        } else {
+            (self.check)(facts, params)
+        };
+        if outcome.status == Status::Fail && outcome.consequence.is_none() {
+            outcome.consequence = Some(self.consequence);
         }
-        (self.check)(facts, params)
+        outcome
     }
 }
 
@@ -138,9 +218,12 @@ pub enum Status {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Outcome {
     pub status: Status,
+    /// What is wrong (or right), without the line: the line is a field of its own.
     pub message: String,
     /// The line the message is about.
     pub line: Option<usize>,
+    /// What failing does; set for every failure once the rule has run.
+    pub consequence: Option<Consequence>,
 }
 
 impl Outcome {
@@ -149,6 +232,7 @@ impl Outcome {
             status: Status::Pass,
             message: message.into(),
             line,
+            consequence: None,
         }
     }
     pub fn warn(line: Option<usize>, message: impl Into<String>) -> Self {
@@ -156,6 +240,7 @@ impl Outcome {
             status: Status::Warn,
             message: message.into(),
             line,
+            consequence: None,
         }
     }
     pub fn fail(line: Option<usize>, message: impl Into<String>) -> Self {
@@ -163,7 +248,13 @@ impl Outcome {
             status: Status::Fail,
             message: message.into(),
             line,
+            consequence: None,
         }
+    }
+    /// The consequence for this file, when it is not the rule's usual one.
+    pub fn because(mut self, consequence: Consequence) -> Self {
+        self.consequence = Some(consequence);
+        self
     }
     pub fn passed(&self) -> bool {
         self.status != Status::Fail
@@ -180,6 +271,18 @@ pub(crate) mod testing {
         rule.run(&facts, &Params::default())
     }
 
+    /// Fails with the message and the consequence given.
+    pub fn assert_fails_as(
+        rule: &Rule,
+        dockerfile: &str,
+        needle: &str,
+        consequence: Consequence,
+    ) -> Outcome {
+        let o = assert_fails(rule, dockerfile, needle);
+        assert_eq!(o.consequence, Some(consequence), "{}: {o:?}", rule.id);
+        o
+    }
+
     pub fn assert_passes(rule: &Rule, dockerfile: &str) {
         let o = run(rule, dockerfile);
         assert!(
@@ -191,6 +294,12 @@ pub(crate) mod testing {
 
     pub fn assert_fails(rule: &Rule, dockerfile: &str, needle: &str) -> Outcome {
         let o = run(rule, dockerfile);
+        assert!(
+            !o.message.starts_with("line "),
+            "{}: messages carry no line prefix: {:?}",
+            rule.id,
+            o.message
+        );
         assert_eq!(
             o.status,
             Status::Fail,

@@ -1,6 +1,6 @@
 //! SC101: the file has a build stage and a separate final stage.
 
-use super::{Outcome, Params, Rule, Severity};
+use super::{Consequence, Outcome, Params, Rule, Severity};
 use crate::facts::Facts;
 
 pub const RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     instead: "FROM python:3.11-slim AS builder\n# ... build here ...\nFROM python:3.11-slim AS runtime\nCOPY --from=builder /opt/venv /opt/venv",
     equivalent: None,
     severity: Severity::Error,
+    consequence: Consequence::BiggerImage,
     check,
 };
 
@@ -24,7 +25,7 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
     } else {
         Outcome::fail(
             Some(first),
-            format!("line {first}: only one stage; a multi-stage build needs a second FROM"),
+            "only one stage, so the compilers and caches of the build ship in the image; a multi-stage build needs a second FROM",
         )
     }
 }
@@ -36,10 +37,11 @@ mod tests {
 
     #[test]
     fn one_stage_fails_two_pass() {
-        assert_fails(
+        assert_fails_as(
             &RULE,
             "FROM python:3.11\nCMD [\"python\"]\n",
             "only one stage",
+            Consequence::BiggerImage,
         );
         assert_passes(
             &RULE,

@@ -1,17 +1,18 @@
-//! SC102: the build stage has a descriptive, lowercase name.
+//! SC102: the build stage has a descriptive, lowercase name, on a FROM line Docker accepts.
 
-use super::{Outcome, Params, Rule, Severity, common};
+use super::{Consequence, Outcome, Params, Rule, Severity, common};
 use crate::facts::Facts;
 
 pub const RULE: Rule = Rule {
     id: "SC102",
     title: "Named build stage",
     summary: "Checks that the build stage is named with `AS name`, and that the name is descriptive (at least 3 characters, not a number) and lowercase.",
-    why: "`COPY --from=builder` says what it copies from; `COPY --from=0` breaks silently when a stage is added above it. `docker build --target builder` also needs the name.",
+    why: "`COPY --from=builder` says what it copies from; `COPY --from=0` silently copies from another stage once a stage is added above it. `docker build --target builder` also needs the name.",
     example: "FROM python:3.11-slim\n...\nCOPY --from=0 /opt/venv /opt/venv",
     instead: "FROM python:3.11-slim AS builder\n...\nCOPY --from=builder /opt/venv /opt/venv",
-    equivalent: None,
+    equivalent: Some("StageNameCasing"),
     severity: Severity::Error,
+    consequence: Consequence::NotReproducible,
     check,
 };
 
@@ -21,26 +22,22 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         Err(o) => return o,
     };
     let line = Some(build.line);
+    if let Some(problem) = &build.from_problem {
+        return Outcome::fail(line, problem.clone()).because(Consequence::BuildFails);
+    }
     match build.name.as_deref() {
         None => Outcome::fail(
             line,
-            format!(
-                "line {}: the build stage has no name; add `AS builder`",
-                build.line
-            ),
+            "the build stage has no name, so it can only be copied from by number, which changes when a stage is added above it; add `AS builder`",
         ),
-        Some(n) if n.chars().all(|c| c.is_ascii_digit()) || n.len() < 3 => Outcome::fail(
+        Some(n) if n.chars().all(|c| c.is_ascii_digit()) || n.chars().count() < 3 => Outcome::fail(
+            line,
+            format!("`{n}` does not say what the stage does; try `builder`"),
+        ),
+        Some(n) if n.chars().any(char::is_uppercase) => Outcome::fail(
             line,
             format!(
-                "line {}: `{n}` does not say what the stage does; try `builder`",
-                build.line
-            ),
-        ),
-        Some(n) if n.chars().any(|c| c.is_uppercase()) => Outcome::fail(
-            line,
-            format!(
-                "line {}: stage names are lowercase: `{}`",
-                build.line,
+                "stage names are lowercase: Docker reads `{n}` as `{}`, so write it that way",
                 n.to_lowercase()
             ),
         ),
@@ -73,6 +70,24 @@ mod tests {
         assert_passes(
             &RULE,
             "FROM python:3.11-slim AS build-deps\nFROM python:3.11-slim\nCOPY --from=build-deps /a /a\n",
+        );
+    }
+
+    #[test]
+    fn a_malformed_from_line_is_reported_as_malformed() {
+        let o = assert_fails_as(
+            &RULE,
+            "FROM python:3.11AS builder\nRUN pip install x\nFROM python:3.11-slim\nCOPY --from=builder /a /a\n",
+            "put a space before AS",
+            Consequence::BuildFails,
+        );
+        assert!(!o.message.contains("no name"), "{o:?}");
+        assert_eq!(o.line, Some(1));
+        assert_fails_as(
+            &RULE,
+            "FROM python:3.11-slim AS 1st\nFROM python:3.11-slim\nCOPY --from=1st /a /a\n",
+            "invalid",
+            Consequence::BuildFails,
         );
     }
 }

@@ -1,6 +1,6 @@
 //! SC201: every package-manager install of the build stage is in one RUN.
 
-use super::{Outcome, Params, Rule, Severity, common};
+use super::{Consequence, Outcome, Params, Rule, Severity, common};
 use crate::facts::Facts;
 
 pub const RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     instead: "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends gcc g++ \\\n    && rm -rf /var/lib/apt/lists/*",
     equivalent: Some("DL3059"),
     severity: Severity::Error,
+    consequence: Consequence::BiggerImage,
     check,
 };
 
@@ -37,9 +38,9 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
             Outcome::fail(
                 Some(*first),
                 format!(
-                    "lines {}: package installs are spread over {} RUN instructions; join them into one",
-                    lines.join(", "),
-                    runs.len()
+                    "package installs are spread over {} RUN instructions (lines {}): each is a layer of its own, and what one leaves (the package lists) stays in the image; join them into one",
+                    runs.len(),
+                    lines.join(", ")
                 ),
             )
         }

@@ -1,6 +1,6 @@
 //! SC202: the package install cleans up after itself and installs nothing extra.
 
-use super::{Outcome, Params, Rule, Severity, common};
+use super::{Consequence, Outcome, Params, Rule, Severity, common};
 use crate::facts::{Facts, Manager, PackageRun};
 
 pub const RULE: Rule = Rule {
@@ -12,26 +12,38 @@ pub const RULE: Rule = Rule {
     instead: "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends gcc g++ \\\n    && rm -rf /var/lib/apt/lists/*",
     equivalent: Some("DL3008, DL3009, DL3015, DL3019"),
     severity: Severity::Error,
+    consequence: Consequence::BiggerImage,
     check,
 };
 
-fn problem(run: &PackageRun) -> Option<&'static str> {
+fn problem(run: &PackageRun) -> Option<(&'static str, Consequence)> {
+    use Consequence::*;
     match run.manager {
-        Manager::Apk if !(run.no_cache || run.cleans_cache) => {
-            Some("apk add needs --no-cache (or remove /var/cache/apk/* in the same RUN)")
-        }
+        Manager::Apk if !(run.no_cache || run.cleans_cache) => Some((
+            "apk add keeps its package index in the layer; use --no-cache (or remove /var/cache/apk/* in the same RUN)",
+            BiggerImage,
+        )),
         Manager::Apk => None,
-        Manager::Apt if !run.updates => {
-            Some("apt-get install runs without apt-get update in the same RUN")
-        }
-        Manager::Apt if !run.update_chained => Some(
-            "apt-get update and install must be joined with && (or `set -e`) so a failed update stops the build",
-        ),
-        Manager::Apt if !run.assume_yes => {
-            Some("apt-get install needs -y, or the build stops at the prompt")
-        }
-        Manager::Apt if !run.no_recommends => Some("apt-get install needs --no-install-recommends"),
-        Manager::Apt if !run.cleans_cache => Some("the RUN does not remove /var/lib/apt/lists/*"),
+        Manager::Apt if !run.updates => Some((
+            "apt-get install runs without apt-get update in the same RUN: the image ships no package lists, so apt stops with \"Unable to locate package\"",
+            BuildFails,
+        )),
+        Manager::Apt if !run.update_chained => Some((
+            "apt-get update and install are not joined with && (or `set -e`): a failed update goes unnoticed and the install gets stale or no packages",
+            NotReproducible,
+        )),
+        Manager::Apt if !run.assume_yes => Some((
+            "apt-get install needs -y: without it apt asks \"Do you want to continue?\", reads no answer, and aborts",
+            BuildFails,
+        )),
+        Manager::Apt if !run.no_recommends => Some((
+            "apt-get install without --no-install-recommends also installs recommended packages nothing uses",
+            BiggerImage,
+        )),
+        Manager::Apt if !run.cleans_cache => Some((
+            "the RUN does not remove /var/lib/apt/lists/*, so the package lists stay in the layer",
+            BiggerImage,
+        )),
         Manager::Apt => None,
     }
 }
@@ -44,13 +56,17 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
     let installs: Vec<&PackageRun> = build.package_runs.iter().filter(|r| r.installs).collect();
     if installs.is_empty() {
         return Outcome::fail(
-            None,
-            format!("{} installs no system packages yet", build.label()),
-        );
+            Some(build.line),
+            format!(
+                "{} installs no system packages yet, so the compilers some wheels need are missing",
+                build.label()
+            ),
+        )
+        .because(Consequence::Portability);
     }
     for run in installs {
-        if let Some(p) = problem(run) {
-            return Outcome::fail(Some(run.line), format!("line {}: {p}", run.line));
+        if let Some((p, consequence)) = problem(run) {
+            return Outcome::fail(Some(run.line), p).because(consequence);
         }
     }
     Outcome::pass(
@@ -72,6 +88,12 @@ mod tests {
             &RULE,
             "FROM python:3.11\nRUN apt-get update && apt-get install -y gcc && rm -rf /var/lib/apt/lists/*\n",
             "--no-install-recommends",
+        );
+        assert_fails_as(
+            &RULE,
+            "FROM python:3.11\nRUN apt-get update && apt-get install gcc && rm -rf /var/lib/apt/lists/*\n",
+            "needs -y",
+            Consequence::BuildFails,
         );
         assert_fails(
             &RULE,

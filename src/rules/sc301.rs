@@ -1,6 +1,6 @@
 //! SC301: requirements.txt is copied on its own, before the source and the pip install.
 
-use super::{Outcome, Params, Rule, Severity, common};
+use super::{Consequence, Outcome, Params, Rule, Severity, common};
 use crate::facts::Facts;
 
 pub const RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     instead: "COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY app.py .",
     equivalent: None,
     severity: Severity::Error,
+    consequence: Consequence::SlowerRebuilds,
     check,
 };
 
@@ -20,13 +21,10 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
         Ok(b) => b,
         Err(o) => return o,
     };
-    match common::requirements_copied_first(build, &params.requirements_file) {
+    match common::requirements_copied_first(facts, build, &params.requirements_file) {
         Ok(line) => Outcome::pass(
             Some(line),
-            format!(
-                "{} copied on its own (line {line})",
-                params.requirements_file
-            ),
+            format!("{} copied on its own", params.requirements_file),
         ),
         Err(o) => o,
     }

@@ -1,6 +1,6 @@
 //! SC302: pip installs from requirements.txt, not a list of names.
 
-use super::{Outcome, Params, Rule, Severity, common};
+use super::{Consequence, Outcome, Params, Rule, Severity, common};
 use crate::facts::{Facts, requirement_name};
 
 pub const RULE: Rule = Rule {
@@ -12,18 +12,19 @@ pub const RULE: Rule = Rule {
     instead: "COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt",
     equivalent: Some("DL3013"),
     severity: Severity::Error,
+    consequence: Consequence::NotReproducible,
     check,
 };
 
 /// Installer tooling that may be upgraded by name.
-const TOOLING: &[&str] = &["pip", "setuptools", "wheel"];
+const TOOLING: &[&str] = &["pip", "setuptools", "wheel", "uv", "poetry", "pipenv"];
 
 fn check(facts: &Facts, params: &Params) -> Outcome {
     let build = match common::build_stage(facts) {
         Ok(b) => b,
         Err(o) => return o,
     };
-    if let Some(p) = build.pip_installs.iter().find(|p| {
+    if let Some(p) = facts.installs_of(build.index).find(|p| {
         p.packages
             .iter()
             .any(|n| !TOOLING.contains(&requirement_name(n).as_str()))
@@ -31,29 +32,26 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
         return Outcome::fail(
             Some(p.line),
             format!(
-                "line {}: `pip install {}` names packages; install them from {} with -r",
-                p.line,
+                "`pip install {}` names packages, so each build takes whatever version is newest that day; install them from {} with -r",
                 p.packages.join(" "),
                 params.requirements_file
             ),
         );
     }
-    match common::requirements_install(build, &params.requirements_file) {
+    match common::requirements_install(facts, build, &params.requirements_file) {
         Some(p) => Outcome::pass(
             Some(p.line),
-            format!(
-                "pip install -r {} (line {})",
-                params.requirements_file, p.line
-            ),
+            format!("pip install -r {}", params.requirements_file),
         ),
         None => Outcome::fail(
             Some(build.line),
             format!(
-                "{} never runs `pip install -r {}`",
+                "{} never runs `pip install -r {}`, so the app's packages are not installed and it cannot import them",
                 build.label(),
                 params.requirements_file
             ),
-        ),
+        )
+        .because(Consequence::WontStart),
     }
 }
 

@@ -1,17 +1,18 @@
 //! SC401: the final stage starts from a small, pinned base.
 
-use super::{Outcome, Params, Rule, Severity};
-use crate::facts::{Facts, Variant};
+use super::{Consequence, Outcome, Params, Rule, Severity};
+use crate::facts::Facts;
 
 pub const RULE: Rule = Rule {
     id: "SC401",
     title: "Small runtime base",
-    summary: "Checks that the final stage starts from a `-slim` or `-alpine` Python image (or distroless Python) with an explicit version tag.",
+    summary: "Checks that the final stage starts from a `-slim` or `-alpine` Python image (or distroless Python) whose tag fixes the Python version.",
     why: "python:3.11 is about 1 GB: compilers, headers and documentation the app never uses. python:3.11-slim is about 130 MB and runs the same code.",
     example: "FROM python:3.11 AS runtime",
     instead: "FROM python:3.11-slim AS runtime",
     equivalent: None,
     severity: Severity::Error,
+    consequence: Consequence::BiggerImage,
     check,
 };
 
@@ -19,32 +20,43 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
     let Some(fin) = facts.final_stage() else {
         return Outcome::fail(None, "no stages yet");
     };
-    let (line, base) = (fin.line, &fin.base);
-    if base.variant == Variant::Stage {
+    let (line, base) = (Some(fin.line), &fin.base);
+    if let Some(problem) = &fin.from_problem {
+        return Outcome::fail(line, problem.clone()).because(Consequence::BuildFails);
+    }
+    if let Some(parent) = fin.parent.and_then(|p| facts.stages.get(p))
+        && let Some(what) = parent.state.installed.first()
+    {
         return Outcome::fail(
-            Some(line),
+            line,
             format!(
-                "line {line}: the final stage starts from stage `{}`, so it keeps everything that stage installed",
-                base.text
+                "the final stage starts from stage `{}`, so it keeps everything that stage installed ({} on line {})",
+                parent.label(),
+                what.value,
+                what.line
             ),
         );
     }
     if !base.is_small() {
         return Outcome::fail(
-            Some(line),
+            line,
             format!(
-                "line {line}: `{}` is a full image; use a -slim or -alpine variant",
+                "`{}` is a full image of about 1 GB; a -slim variant (about 130 MB) runs the same app",
                 base.text
             ),
         );
     }
     if !base.is_pinned() {
         return Outcome::fail(
-            Some(line),
-            format!("line {line}: `{}` has no version tag", base.text),
-        );
+            line,
+            format!(
+                "`{}` does not fix the Python version, so a rebuild may get another Python than the build stage's; pin it, e.g. python:3.11-slim",
+                base.text
+            ),
+        )
+        .because(Consequence::NotReproducible);
     }
-    Outcome::pass(Some(line), format!("final stage on {}", base.text))
+    Outcome::pass(line, format!("final stage on {}", base.text))
 }
 
 #[cfg(test)]
@@ -61,7 +73,7 @@ mod tests {
         );
         assert_fails(
             &RULE,
-            "FROM python:3.11-slim AS builder\nFROM builder\n",
+            "FROM python:3.11-slim AS builder\nRUN pip install -r requirements.txt\nFROM builder\n",
             "starts from stage",
         );
         assert_passes(
@@ -71,6 +83,32 @@ mod tests {
         assert_passes(
             &RULE,
             "FROM python:3.11-slim AS b\nFROM gcr.io/distroless/python3-debian12:nonroot\n",
+        );
+    }
+
+    #[test]
+    fn pins_and_chains() {
+        for moving in ["python:slim", "python:3-slim", "python:alpine3.19"] {
+            assert_fails_as(
+                &RULE,
+                &format!("FROM python:3.11 AS b\nFROM {moving}\n"),
+                "does not fix the Python version",
+                Consequence::NotReproducible,
+            );
+        }
+        // A base stage that only sets the environment gives the runtime its slim image.
+        assert_passes(
+            &RULE,
+            "FROM python:3.11-slim AS base\nENV PYTHONUNBUFFERED=1\nFROM base AS builder\nRUN pip install --prefix=/install -r requirements.txt\nFROM base\nCOPY --from=builder /install /usr/local\n",
+        );
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim AS base\nRUN apt-get update && apt-get install -y gcc\nFROM base\n",
+            "keeps everything that stage installed (gcc on line 2)",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11 AS b\nFROM python:3.11-slim@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
         );
     }
 }

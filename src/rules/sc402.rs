@@ -1,17 +1,18 @@
 //! SC402: build and runtime stages run the same Python minor version.
 
-use super::{Outcome, Params, Rule, Severity, common};
+use super::{Consequence, Outcome, Params, Rule, Severity, common};
 use crate::facts::Facts;
 
 pub const RULE: Rule = Rule {
     id: "SC402",
     title: "Same Python version",
-    summary: "Checks that the final stage's Python minor version is the build stage's.",
-    why: "Compiled packages are built for one Python ABI: numpy built on 3.11 lives in python3.11/site-packages, and a 3.12 runtime neither looks there nor can load its extension modules.",
+    summary: "Checks that the final stage's Python minor version is the build stage's (a distroless image's name fixes its Python: python3-debian11 is 3.9, python3-debian12 is 3.11).",
+    why: "Compiled packages are built for one Python: numpy built on 3.11 lives in python3.11/site-packages, a virtualenv's python points at /usr/local/bin/python3.11, and a 3.12 runtime has neither.",
     example: "FROM python:3.11-slim AS builder\n...\nFROM python:3.12-slim",
     instead: "FROM python:3.11-slim AS builder\n...\nFROM python:3.11-slim",
     equivalent: None,
     severity: Severity::Error,
+    consequence: Consequence::WontStart,
     check,
 };
 
@@ -28,8 +29,7 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         (Some(b), Some(f)) => Outcome::fail(
             line,
             format!(
-                "line {}: the runtime runs Python {}.{} but {} built for {}.{}",
-                fin.line,
+                "the runtime runs Python {}.{} but {} installed the packages for {}.{}: they are not found, and the app stops at its first import",
                 f.0,
                 f.1,
                 build.label(),
@@ -39,7 +39,7 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         ),
         _ => Outcome::warn(
             line,
-            "cannot tell the Python versions from the tags; make sure they match",
+            "cannot tell the Python versions from the image names; make sure they match",
         ),
     }
 }
@@ -61,5 +61,18 @@ mod tests {
             "FROM python:3.11 AS builder\nFROM python:3.11.9-slim-bookworm\nCOPY --from=builder /a /a\n",
         );
         assert_fails(&RULE, "FROM python:3.11\n", "only one stage");
+    }
+
+    #[test]
+    fn distroless_python_is_fixed_by_its_name() {
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim AS builder\nFROM gcr.io/distroless/python3-debian11\nCOPY --from=builder /a /a\n",
+            "Python 3.9",
+        );
+        assert_passes(
+            &RULE,
+            "FROM python:3.11-slim AS builder\nFROM gcr.io/distroless/python3-debian12:nonroot\nCOPY --from=builder /a /a\n",
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! SC403: build and runtime stages use the same C library.
 
-use super::{Outcome, Params, Rule, Severity, common};
+use super::{Consequence, Outcome, Params, Rule, Severity, common};
 use crate::facts::{Facts, Libc};
 
 pub const RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     instead: "FROM python:3.11-slim AS builder\n...\nFROM python:3.11-slim",
     equivalent: None,
     severity: Severity::Error,
+    consequence: Consequence::WontStart,
     check,
 };
 
@@ -35,8 +36,7 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         (b, f) => Outcome::fail(
             Some(fin.line),
             format!(
-                "line {}: the runtime is {} but {} is {}; compiled packages will not load",
-                fin.line,
+                "the runtime is {} but {} is {}: compiled packages will not load and the app stops at start-up",
                 name(f),
                 build.label(),
                 name(b)

@@ -1,6 +1,6 @@
 //! SC501: the final stage copies dependencies from the build stage with COPY --from.
 
-use super::{Outcome, Params, Rule, Severity};
+use super::{Consequence, Outcome, Params, Rule, Severity, common};
 use crate::facts::Facts;
 
 pub const RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     instead: "FROM python:3.11-slim\nCOPY --from=builder /opt/venv /opt/venv",
     equivalent: Some("DL3022"),
     severity: Severity::Error,
+    consequence: Consequence::WontStart,
     check,
 };
 
@@ -26,12 +27,21 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         .collect();
     if let Some((c, f)) = froms
         .iter()
-        .find(|(_, f)| f.stage.is_none() && !f.by_index && !f.text.contains(['/', ':']))
+        .find(|(_, f)| f.stage.is_none() && !f.text.contains(['/', ':', '.']))
     {
+        let why = if f.by_index {
+            "there is no stage with that number above this line"
+        } else {
+            "there is no stage with that name above this line"
+        };
         return Outcome::fail(
             Some(c.line),
-            format!("line {}: there is no stage named `{}`", c.line, f.text),
-        );
+            format!(
+                "--from={}: {why}, so Docker looks for an image called `{}` and the build fails",
+                f.text, f.text
+            ),
+        )
+        .because(Consequence::BuildFails);
     }
     let from_build = froms
         .iter()
@@ -40,24 +50,15 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         Some((c, f)) if f.by_index => Outcome::warn(
             Some(c.line),
             format!(
-                "line {}: COPY --from={} copies by index; name the stage and copy --from=<name>",
-                c.line, f.text
+                "COPY --from={} copies by number, which points elsewhere once a stage is added above; name the stage and copy --from=<name>",
+                f.text
             ),
         ),
-        Some((c, f)) => Outcome::pass(
-            Some(c.line),
-            format!("COPY --from={} (line {})", f.text, c.line),
-        ),
-        None if facts.stages.len() < 2 => Outcome::fail(
-            Some(fin.line),
-            "there is only one stage, so nothing is copied from a build stage",
-        ),
+        Some((c, f)) => Outcome::pass(Some(c.line), format!("COPY --from={}", f.text)),
+        None if facts.stages.len() < 2 => common::one_stage(fin),
         None => Outcome::fail(
             Some(fin.line),
-            format!(
-                "the final stage (line {}) copies nothing with COPY --from",
-                fin.line
-            ),
+            "the final stage copies nothing with COPY --from, so it has none of the installed packages and the app stops at its first import",
         ),
     }
 }
@@ -70,15 +71,17 @@ mod tests {
 
     #[test]
     fn copy_from() {
-        assert_fails(
+        assert_fails_as(
             &RULE,
             "FROM python:3.11-slim AS builder\nFROM python:3.11-slim\nCOPY /opt/venv /opt/venv\n",
             "copies nothing",
+            Consequence::WontStart,
         );
-        assert_fails(
+        assert_fails_as(
             &RULE,
             "FROM python:3.11-slim AS builder\nFROM python:3.11-slim\nCOPY --from=bulider /opt/venv /opt/venv\n",
-            "no stage named `bulider`",
+            "no stage with that name",
+            Consequence::BuildFails,
         );
         assert_passes(
             &RULE,

@@ -1,6 +1,6 @@
 //! SC603 (advice): the app's files belong to the user that runs it.
 
-use super::{Outcome, Params, Rule, Severity};
+use super::{Consequence, Outcome, Params, Rule, Severity};
 use crate::facts::Facts;
 
 pub const RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     instead: "COPY --chown=appuser:appuser app.py .\nUSER appuser",
     equivalent: None,
     severity: Severity::Info,
+    consequence: Consequence::NotProduction,
     check,
 };
 
@@ -22,13 +23,9 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
     match fin.copies.iter().find(|c| c.chown.is_some()) {
         Some(c) => Outcome::pass(
             Some(c.line),
-            format!(
-                "line {}: files given to {}",
-                c.line,
-                c.chown.as_deref().unwrap_or("")
-            ),
+            format!("files given to {}", c.chown.as_deref().unwrap_or("")),
         ),
-        None if fin.chowns => Outcome::pass(None, "ownership set with chown"),
+        None if !fin.ownership.is_empty() => Outcome::pass(None, "ownership set with chown"),
         None => Outcome::fail(
             fin.copies.last().map(|c| c.line),
             "the app's files belong to root; consider COPY --chown=<user>:<group>",

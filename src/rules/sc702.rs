@@ -1,7 +1,7 @@
 //! SC702: the command runs a production WSGI server for the app.
 
-use super::{Outcome, Params, Rule, Severity, common};
-use crate::facts::Facts;
+use super::{Consequence, Outcome, Params, Rule, Severity, common};
+use crate::facts::{AppRef, Facts, ServerKind};
 
 pub const RULE: Rule = Rule {
     id: "SC702",
@@ -12,71 +12,119 @@ pub const RULE: Rule = Rule {
     instead: "CMD [\"gunicorn\", \"--bind\", \"0.0.0.0:5000\", \"app:app\"]",
     equivalent: None,
     severity: Severity::Error,
+    consequence: Consequence::WontStart,
     check,
 };
 
-/// The server program of a command: `gunicorn`, also when run as `python -m gunicorn`.
-pub fn server_words(words: &[String]) -> (&str, &[String]) {
-    let Some(first) = words.first() else {
-        return ("", &[]);
-    };
-    let program = common::basename(first);
-    if program.starts_with("python")
-        && words.get(1).is_some_and(|w| w == "-m")
-        && let Some(module) = words.get(2)
-    {
-        return (module.as_str(), &words[3..]);
-    }
-    (program, &words[1..])
+fn installed(params: &Params, package: &str) -> bool {
+    params
+        .requirements
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(package))
 }
 
 fn check(facts: &Facts, params: &Params) -> Outcome {
     let Some(fin) = facts.final_stage() else {
         return Outcome::fail(None, "no stages yet");
     };
-    let words = fin.command_words();
-    let line = fin.command_line();
-    let Some(l) = line else {
-        return Outcome::fail(Some(fin.line), "the final stage has no CMD yet");
+    let Some(cmd) = &fin.command else {
+        return common::no_command(fin);
     };
-    let (program, args) = server_words(&words);
+    let line = Some(cmd.line);
+    let program = cmd.program.as_str();
     let servers: Vec<&str> = params
         .available_servers()
         .map(|s| s.command.as_str())
         .collect();
-    if servers.contains(&program) || (program == "waitress" && servers.contains(&"waitress-serve"))
-    {
-        return if args
-            .iter()
-            .any(|a| a == &params.app_module || a.ends_with(&format!("={}", params.app_module)))
-        {
-            Outcome::pass(line, format!("{program} serves {}", params.app_module))
-        } else {
+    let use_instead = servers.join(" or ");
+    let known = params
+        .wsgi_servers
+        .iter()
+        .find(|s| s.command == program || (program == "waitress" && s.command == "waitress-serve"));
+
+    match (cmd.server, known) {
+        (Some(ServerKind::Wsgi), Some(server)) if !installed(params, &server.package) => {
             Outcome::fail(
                 line,
                 format!(
-                    "line {l}: {program} is not told which app to serve; add {}",
-                    params.app_module
+                    "{program} is not installed ({} does not list {}), so the container stops with `executable file not found`; use {use_instead}",
+                    params.requirements_file, server.package
                 ),
             )
-        };
+        }
+        (Some(ServerKind::Wsgi), _) => match &cmd.app {
+            None => Outcome::fail(
+                line,
+                format!(
+                    "{program} is not told which app to serve, so it exits at start-up; add {}",
+                    params.app_module
+                ),
+            ),
+            Some(AppRef::Module(m)) => {
+                let target = cmd
+                    .args
+                    .iter()
+                    .find(|a| a.split(':').next() == Some(m.as_str()))
+                    .cloned()
+                    .unwrap_or_else(|| m.clone());
+                let (want_module, want_object) = params
+                    .app_module
+                    .split_once(':')
+                    .unwrap_or((params.app_module.as_str(), "app"));
+                let object = target.split_once(':').map(|(_, o)| o);
+                match object {
+                    Some(o) if m == want_module && o != want_object => Outcome::fail(
+                        line,
+                        format!(
+                            "{program} looks for `{o}` in {m}.py, but the app object there is `{want_object}`: it stops with \"Failed to find attribute\"; serve {}",
+                            params.app_module
+                        ),
+                    ),
+                    _ => Outcome::pass(line, format!("{program} serves {target}")),
+                }
+            }
+            Some(AppRef::File(f)) => Outcome::pass(line, format!("{program} serves {f}")),
+        },
+        (Some(ServerKind::Asgi), _) => {
+            let package = if program == "uvicorn" || program == "hypercorn" || program == "daphne" {
+                program
+            } else {
+                ""
+            };
+            if !installed(params, package) {
+                Outcome::fail(
+                    line,
+                    format!(
+                        "{program} is not installed ({} does not list it), so the container stops with `exec: \"{program}\": executable file not found in $PATH`; use {use_instead}",
+                        params.requirements_file
+                    ),
+                )
+            } else {
+                Outcome::fail(
+                    line,
+                    format!(
+                        "{program} is an ASGI server and a Flask app speaks WSGI: it cannot call the app, so nothing is served; use {use_instead}"
+                    ),
+                )
+            }
+        }
+        (Some(ServerKind::Development), _) => Outcome::fail(
+            line,
+            format!(
+                "{} runs Flask's development server: it serves one request at a time and warns not to be used in production; use {use_instead}",
+                if program == "flask" { "`flask run`" } else { "`python app.py`" }
+            ),
+        )
+        .because(Consequence::NotProduction),
+        (None, _) if program.is_empty() => Outcome::fail(line, "the command is empty, so the container has nothing to run"),
+        (None, _) => Outcome::fail(
+            line,
+            format!(
+                "`{program}` is not a WSGI server this exercise installs, so what it serves cannot be told; use {use_instead}"
+            ),
+        )
+        .because(Consequence::NotProduction),
     }
-    let why = match program {
-        p if p.starts_with("python") => "runs Flask's development server".to_string(),
-        "flask" => "`flask run` is the development server".to_string(),
-        "uvicorn" | "hypercorn" | "daphne" => {
-            format!("{program} is an ASGI server; a Flask app needs a WSGI server")
-        }
-        "" => "the command is empty".to_string(),
-        p if params.wsgi_servers.iter().any(|s| s.command == p) => {
-            format!("{p} is not in {}", params.requirements_file)
-        }
-        p => format!("`{p}` is not a WSGI server"),
-    };
-    Outcome::fail(
-        line,
-        format!("line {l}: {why}; use {}", servers.join(" or ")),
-    )
 }
 
 #[cfg(test)]
@@ -86,30 +134,35 @@ mod tests {
 
     #[test]
     fn servers() {
-        assert_fails(
+        assert_fails_as(
             &RULE,
             "FROM python:3.11-slim\nCMD python app.py\n",
             "development server",
+            Consequence::NotProduction,
         );
-        assert_fails(
+        assert_fails_as(
             &RULE,
             "FROM python:3.11-slim\nCMD [\"flask\", \"run\"]\n",
             "development server",
+            Consequence::NotProduction,
         );
-        assert_fails(
+        assert_fails_as(
             &RULE,
             "FROM python:3.11-slim\nCMD [\"uvicorn\", \"app:app\"]\n",
-            "ASGI",
+            "uvicorn is not installed",
+            Consequence::WontStart,
         );
-        assert_fails(
+        assert_fails_as(
             &RULE,
             "FROM python:3.11-slim\nCMD [\"waitress-serve\", \"app:app\"]\n",
-            "not in requirements.txt",
+            "not installed",
+            Consequence::WontStart,
         );
-        assert_fails(
+        assert_fails_as(
             &RULE,
             "FROM python:3.11-slim\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:5000\"]\n",
             "which app",
+            Consequence::WontStart,
         );
         assert_passes(
             &RULE,
@@ -119,5 +172,22 @@ mod tests {
             &RULE,
             "FROM python:3.11-slim\nENTRYPOINT [\"gunicorn\"]\nCMD [\"app:app\"]\n",
         );
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim\nCMD [\"gunicorn\", \"app:application\"]\n",
+            "Failed to find attribute",
+        );
+    }
+
+    #[test]
+    fn an_installed_asgi_server_cannot_serve_flask() {
+        let mut params = Params::default();
+        params.requirements.push("uvicorn".into());
+        let facts = crate::facts::derive(&crate::syntax::parse(
+            "FROM python:3.11-slim\nCMD [\"uvicorn\", \"app:app\", \"--host\", \"0.0.0.0\"]\n",
+        ));
+        let o = RULE.run(&facts, &params);
+        assert!(o.message.contains("ASGI"), "{o:?}");
+        assert_eq!(o.consequence, Some(Consequence::WontStart));
     }
 }

@@ -1,6 +1,6 @@
 //! SC801 (report): multistage build with named stages.
 
-use super::{Outcome, Params, Rule, Severity};
+use super::{Consequence, Outcome, Params, Rule, Severity};
 use crate::facts::Facts;
 
 pub const RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     instead: "FROM python:3.11-slim AS builder\n...\nFROM python:3.11-slim AS runtime",
     equivalent: None,
     severity: Severity::Error,
+    consequence: Consequence::BiggerImage,
     check,
 };
 

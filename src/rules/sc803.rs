@@ -1,6 +1,6 @@
 //! SC803 (report): the container runs as a non-root user.
 
-use super::{Outcome, Params, Rule, Severity, common};
+use super::{Consequence, Outcome, Params, Rule, Severity, common};
 use crate::facts::Facts;
 
 pub const RULE: Rule = Rule {
@@ -12,17 +12,19 @@ pub const RULE: Rule = Rule {
     instead: "USER appuser\nCMD [\"gunicorn\", \"app:app\"]",
     equivalent: Some("DL3002"),
     severity: Severity::Error,
+    consequence: Consequence::RunsAsRoot,
     check,
 };
 
 fn check(facts: &Facts, _: &Params) -> Outcome {
     let fin = &facts.stages[facts.stages.len() - 1];
-    match &fin.user {
-        Some(u) if !common::is_root(&u.value) => Outcome::pass(
-            Some(u.line),
+    if common::runs_as_root(fin) {
+        Outcome::fail(fin.user().map(|u| u.line), "runs as root")
+    } else {
+        Outcome::pass(
+            fin.user().map(|u| u.line),
             "Runs as non-root user (security best practice)",
-        ),
-        _ => Outcome::fail(fin.user.as_ref().map(|u| u.line), "runs as root"),
+        )
     }
 }
 

@@ -1,6 +1,6 @@
 //! SC804 (report): requirements copied before app code, in every stage that installs them.
 
-use super::{Outcome, Params, Rule, Severity, common};
+use super::{Consequence, Outcome, Params, Rule, Severity, common};
 use crate::facts::Facts;
 
 pub const RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     instead: "COPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .",
     equivalent: None,
     severity: Severity::Error,
+    consequence: Consequence::SlowerRebuilds,
     check,
 };
 
@@ -19,7 +20,11 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
     let installing: Vec<_> = facts
         .stages
         .iter()
-        .filter(|s| common::requirements_install(s, &params.requirements_file).is_some())
+        .filter(|s| {
+            s.pip_installs
+                .iter()
+                .any(|p| p.reads(&params.requirements_file))
+        })
         .collect();
     if installing.is_empty() {
         return Outcome::fail(
@@ -28,7 +33,7 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
         );
     }
     for stage in installing {
-        if let Err(o) = common::requirements_copied_first(stage, &params.requirements_file) {
+        if let Err(o) = common::requirements_copied_first(facts, stage, &params.requirements_file) {
             return o;
         }
     }

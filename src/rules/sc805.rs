@@ -1,6 +1,6 @@
 //! SC805 (report): the final stage declares a HEALTHCHECK.
 
-use super::{Outcome, Params, Rule, Severity};
+use super::{Consequence, Outcome, Params, Rule, Severity};
 use crate::facts::Facts;
 
 pub const RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     instead: "HEALTHCHECK --interval=30s CMD python -c \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:5000/status')\"",
     equivalent: None,
     severity: Severity::Error,
+    consequence: Consequence::NotProduction,
     check,
 };
 

@@ -1,6 +1,6 @@
 //! SC806 (report): pip's cache is off in every stage.
 
-use super::{Outcome, Params, Rule, Severity, sc303};
+use super::{Consequence, Outcome, Params, Rule, Severity};
 use crate::facts::Facts;
 
 pub const RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     instead: "RUN pip install --no-cache-dir -r requirements.txt",
     equivalent: Some("DL3042"),
     severity: Severity::Error,
+    consequence: Consequence::BiggerImage,
     check,
 };
 
@@ -20,11 +21,8 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
     for stage in &facts.stages {
         for pip in &stage.pip_installs {
             any = true;
-            if !sc303::cache_off(stage, pip) {
-                return Outcome::fail(
-                    Some(pip.line),
-                    format!("line {}: pip install keeps its cache", pip.line),
-                );
+            if !pip.cache_off {
+                return Outcome::fail(Some(pip.line), "pip install keeps its cache");
             }
         }
     }
@@ -45,7 +43,7 @@ mod tests {
         assert_fails(
             &RULE,
             "FROM python:3.11\nRUN pip install --no-cache-dir x\nFROM python:3.11-slim\nRUN pip install y\n",
-            "line 4",
+            "keeps its cache",
         );
         assert_passes(
             &RULE,

@@ -1,6 +1,6 @@
 //! SC807 (report): artifacts move between stages with COPY --from.
 
-use super::{Outcome, Params, Rule, Severity};
+use super::{Consequence, Outcome, Params, Rule, Severity};
 use crate::facts::Facts;
 
 pub const RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     instead: "FROM python:3.11-slim\nCOPY --from=builder /opt/venv /opt/venv",
     equivalent: None,
     severity: Severity::Error,
+    consequence: Consequence::BiggerImage,
     check,
 };
 

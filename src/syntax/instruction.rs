@@ -3,7 +3,7 @@
 //! parsed by `dockerfile-parser`, one instruction at a time, so a bad one is one diagnostic,
 //! and FROM's image reference by its `ImageRef`. RUN text goes to [`crate::shell`].
 
-use dockerfile_parser::{Dockerfile, ImageRef, Instruction as Parsed, ShellOrExecExpr};
+use dockerfile_parser::{Dockerfile, ImageRef, Instruction as Parsed};
 
 use super::logical::RawInstruction;
 use super::{Diagnostic, Instruction, Span};
@@ -15,22 +15,80 @@ pub struct Flag {
     pub value: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "form", content = "value", rename_all = "lowercase")]
-pub enum CommandForm {
-    /// `["gunicorn", "-b", "0.0.0.0:5000", "app:app"]`
-    Exec(Vec<String>),
-    /// `gunicorn -b 0.0.0.0:5000 app:app`, run by `/bin/sh -c`.
-    Shell(String),
+/// How Docker runs a CMD, ENTRYPOINT or HEALTHCHECK command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Form {
+    /// `["gunicorn", "-b", "0.0.0.0:5000", "app:app"]`: run directly, as PID 1.
+    Exec,
+    /// `gunicorn -b 0.0.0.0:5000 app:app`: run by `/bin/sh -c`.
+    Shell,
 }
 
-impl CommandForm {
-    /// The words the command runs: exec elements, or the shell text split into words.
-    pub fn words(&self) -> Vec<String> {
+/// Why text that was meant as an exec array is not one (Docker then runs it as a shell
+/// string, which fails).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExecProblem {
+    /// `['gunicorn', 'app:app']`
+    SingleQuotes,
+    /// `["gunicorn", "app:app"] # serve it`
+    TrailingComment,
+    /// Anything else JSON cannot read (a missing comma or bracket).
+    Invalid,
+}
+
+impl ExecProblem {
+    pub fn describe(self) -> &'static str {
         match self {
-            CommandForm::Exec(v) => v.clone(),
-            CommandForm::Shell(s) => shlex::split(s)
-                .unwrap_or_else(|| s.split_whitespace().map(str::to_string).collect()),
+            ExecProblem::SingleQuotes => {
+                "a JSON array needs double quotes: write [\"gunicorn\", …], not ['gunicorn', …]"
+            }
+            ExecProblem::TrailingComment => {
+                "a comment must be on its own line: put the `# …` above the instruction"
+            }
+            ExecProblem::Invalid => {
+                "the JSON array is not valid: check the quotes, commas and brackets"
+            }
+        }
+    }
+}
+
+/// A command as Docker will run it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    pub form: Form,
+    /// The program and its arguments: the exec elements, or the words of the main (last)
+    /// command of the shell text. For an array Docker cannot read, the words it was meant
+    /// to have, so later checks judge the intent and the problem is reported once.
+    pub words: Vec<String>,
+    /// The shell text's commands, for shell form.
+    pub script: Option<Script>,
+    pub problem: Option<ExecProblem>,
+}
+
+impl Command {
+    fn exec(words: Vec<String>) -> Self {
+        Command {
+            form: Form::Exec,
+            words,
+            script: None,
+            problem: None,
+        }
+    }
+
+    fn shell(text: &str) -> Self {
+        let script = shell::parse(text);
+        let words = script
+            .commands
+            .last()
+            .map(|c| c.words.clone())
+            .unwrap_or_default();
+        Command {
+            form: Form::Shell,
+            words,
+            script: Some(script),
+            problem: None,
         }
     }
 }
@@ -41,13 +99,15 @@ pub enum Kind {
         image: ImageRef,
         image_text: String,
         alias: Option<String>,
+        /// Why the line is malformed (Docker refuses it), and how to write it.
+        problem: Option<String>,
     },
     Run {
         script: Script,
         exec: bool,
     },
-    Cmd(CommandForm),
-    Entrypoint(CommandForm),
+    Cmd(Command),
+    Entrypoint(Command),
     Copy {
         sources: Vec<String>,
         dest: String,
@@ -57,7 +117,7 @@ pub enum Kind {
     Workdir(String),
     User(String),
     Expose(Vec<String>),
-    Healthcheck(Option<CommandForm>),
+    Healthcheck(Option<Command>),
     /// Any other known instruction (LABEL, SHELL, VOLUME, STOPSIGNAL, ONBUILD, MAINTAINER).
     Other,
     /// Half-typed or broken: a diagnostic says why.
@@ -156,10 +216,8 @@ pub fn interpret(raw: RawInstruction, diagnostics: &mut Vec<Diagnostic>) -> Inst
         match keyword {
             "FROM" => parse_from(rest, &mut error),
             "RUN" => parse_run(rest, &raw, &mut error),
-            "CMD" => parse_command(keyword, rest, &mut error).map_or(Kind::Invalid, Kind::Cmd),
-            "ENTRYPOINT" => {
-                parse_command(keyword, rest, &mut error).map_or(Kind::Invalid, Kind::Entrypoint)
-            }
+            "CMD" => Kind::Cmd(parse_command(keyword, rest, &mut error)),
+            "ENTRYPOINT" => Kind::Entrypoint(parse_command(keyword, rest, &mut error)),
             "COPY" | "ADD" => parse_copy(keyword, rest, &raw, &mut error),
             "ENV" => parse_env(rest, &mut error),
             "ARG" => parse_arg(rest, &mut error),
@@ -239,44 +297,101 @@ fn first_line(s: &str) -> String {
 
 fn parse_from(rest: &str, error: &mut impl FnMut(String)) -> Kind {
     let words: Vec<&str> = rest.split_whitespace().collect();
-    if words.len() == 2
-        || words.len() > 3
-        || (words.len() == 3 && !words[1].eq_ignore_ascii_case("as"))
-    {
-        error(
-            "FROM takes an image and optionally `AS name`, e.g. `FROM python:3.11-slim AS builder`"
-                .into(),
-        );
+    let is_as = |w: &str| w.eq_ignore_ascii_case("as");
+    // `FROM image AS name` is one or three words; anything else is refused by Docker ("FROM
+    // requires either one or three arguments"). The intended image and name are kept so the
+    // checks that read this line can say what is wrong with it rather than that it is missing.
+    let glued_as = |w: &str| {
+        w.len() > 2 && w.get(w.len() - 2..).is_some_and(is_as) && w.get(..w.len() - 2).is_some()
+    };
+    let (image, alias, problem) = match words.as_slice() {
+        [image] => (*image, None, None),
+        [image, kw, name] if is_as(kw) => (*image, Some(*name), None),
+        [glued, name] if glued_as(glued) => {
+            let image = glued.get(..glued.len() - 2).unwrap_or(glued);
+            (
+                image,
+                Some(*name),
+                Some(format!(
+                    "the FROM line is malformed: put a space before AS, e.g. `FROM {image} AS {name}`"
+                )),
+            )
+        }
+        [image, kw] if is_as(kw) => (
+            *image,
+            None,
+            Some(format!(
+                "the FROM line is malformed: AS needs a stage name after it, e.g. `FROM {image} AS builder`"
+            )),
+        ),
+        [image, name] => (
+            *image,
+            Some(*name),
+            Some(format!(
+                "the FROM line is malformed: the stage name needs AS before it, e.g. `FROM {image} AS {name}`"
+            )),
+        ),
+        [image, ..] => (
+            *image,
+            None,
+            Some(
+                "the FROM line is malformed: FROM takes an image and optionally `AS name`, e.g. `FROM python:3.11-slim AS builder`"
+                    .to_string(),
+            ),
+        ),
+        [] => ("", None, None),
+    };
+    let problem = problem.or_else(|| {
+        let name = alias?;
+        let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        (!valid).then(|| {
+            format!(
+                "the stage name `{name}` is invalid: Docker wants a letter first, then letters, digits, `-`, `_` or `.`"
+            )
+        })
+    });
+    let problem = problem.or_else(|| {
+        let repository = image.split(['@', ':']).next().unwrap_or(image);
+        (!repository.contains('$') && repository.chars().any(|c| c.is_ascii_uppercase())).then(|| {
+            format!(
+                "the image name `{image}` has capital letters, which Docker refuses (\"repository name must be lowercase\"); write `{}`",
+                image.to_ascii_lowercase()
+            )
+        })
+    });
+    if let Some(p) = &problem {
+        error(p.clone());
     }
-    // Flags are already split off, so `image [AS name]` is three words at most; the image
-    // reference itself is read by the crate's ImageRef. (A full crate parse here cost a
-    // seventh of the time per keystroke on large files and told nothing more.)
+    // The image reference itself is read by the crate's ImageRef. (A full crate parse here
+    // cost a seventh of the time per keystroke on large files and told nothing more.)
     Kind::From {
-        image: ImageRef::parse(words[0]),
-        image_text: words[0].to_string(),
-        alias: (words.len() == 3 && words[1].eq_ignore_ascii_case("as"))
-            .then(|| words[2].to_string()),
+        image: ImageRef::parse(image),
+        image_text: image.to_string(),
+        alias: alias.map(str::to_string),
+        problem,
     }
 }
 
 fn parse_run(rest: &str, raw: &RawInstruction, error: &mut impl FnMut(String)) -> Kind {
     if let Some(doc) = raw.heredocs.first() {
         // `RUN <<EOF` runs the body as a script; `RUN python3 <<EOF` feeds it to python.
-        let command: String = rest
-            .split_whitespace()
+        let command: Vec<String> = shell::words(rest)
+            .into_iter()
             .filter(|w| !w.starts_with("<<"))
-            .collect::<Vec<_>>()
-            .join(" ");
-        let script = if command.is_empty()
-            || matches!(
-                command.as_str(),
-                "sh" | "bash" | "/bin/sh" | "/bin/bash" | "sh -e" | "bash -e"
-            ) {
+            .collect();
+        let shell_program = matches!(
+            command.first().map(String::as_str),
+            None | Some("sh" | "bash" | "/bin/sh" | "/bin/bash")
+        );
+        let script = if shell_program {
             let mut s = shell::parse(&doc.body);
-            s.errexit |= command.ends_with("-e");
+            s.errexit |= command.iter().skip(1).any(|w| w == "-e" || w == "-ex");
             s
         } else {
-            shell::parse(&command)
+            Script::from_words(command)
         };
         return Kind::Run {
             script,
@@ -284,15 +399,16 @@ fn parse_run(rest: &str, raw: &RawInstruction, error: &mut impl FnMut(String)) -
         };
     }
     if rest.starts_with('[') {
-        return match exec_array(rest) {
-            Some(words) => Kind::Run {
-                script: exec_script(words),
-                exec: true,
-            },
-            None => {
-                error("RUN's JSON array is not valid; check the quotes and commas".into());
-                Kind::Invalid
+        let words = match exec_array(rest) {
+            Ok(words) => words,
+            Err((problem, words)) => {
+                error(format!("RUN: {}", problem.describe()));
+                words
             }
+        };
+        return Kind::Run {
+            script: exec_script(words),
+            exec: true,
         };
     }
     Kind::Run {
@@ -303,47 +419,87 @@ fn parse_run(rest: &str, raw: &RawInstruction, error: &mut impl FnMut(String)) -
 
 /// `["sh", "-c", "a && b"]` runs a shell script; other arrays run one program.
 fn exec_script(words: Vec<String>) -> Script {
-    if words.len() == 3
-        && matches!(words[0].as_str(), "sh" | "bash" | "/bin/sh" | "/bin/bash")
-        && words[1] == "-c"
-    {
-        shell::parse(&words[2])
-    } else {
-        Script::from_words(words)
+    match words.as_slice() {
+        [sh, c, script]
+            if matches!(sh.as_str(), "sh" | "bash" | "/bin/sh" | "/bin/bash") && c == "-c" =>
+        {
+            shell::parse(script)
+        }
+        _ => Script::from_words(words),
     }
 }
 
-fn exec_array(text: &str) -> Option<Vec<String>> {
-    serde_json::from_str::<Vec<String>>(text.trim()).ok()
+/// Reads a JSON array of strings as Docker does. When JSON cannot read it, says why and
+/// gives the words it was meant to have (single quotes read as quotes, a trailing comment
+/// dropped).
+fn exec_array(text: &str) -> Result<Vec<String>, (ExecProblem, Vec<String>)> {
+    let text = text.trim();
+    if let Ok(words) = serde_json::from_str::<Vec<String>>(text) {
+        return Ok(words);
+    }
+    let (words, rest, single) = lenient_array(text);
+    let problem = if rest.trim_start().starts_with('#') {
+        ExecProblem::TrailingComment
+    } else if single {
+        ExecProblem::SingleQuotes
+    } else {
+        ExecProblem::Invalid
+    };
+    Err((problem, words))
 }
 
-fn parse_command(keyword: &str, rest: &str, error: &mut impl FnMut(String)) -> Option<CommandForm> {
+/// `['a', "b"] rest` → (["a", "b"], " rest", used single quotes). Never fails: a half-typed
+/// array gives the words typed so far.
+fn lenient_array(text: &str) -> (Vec<String>, &str, bool) {
+    let mut words = Vec::new();
+    let mut single = false;
+    let mut chars = text.char_indices().skip(1);
+    let mut rest_at = text.len();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            ']' => {
+                rest_at = i + 1;
+                break;
+            }
+            '"' | '\'' => {
+                single |= c == '\'';
+                let mut word = String::new();
+                while let Some((_, ch)) = chars.next() {
+                    match ch {
+                        '\\' => {
+                            if let Some((_, n)) = chars.next() {
+                                word.push(n);
+                            }
+                        }
+                        q if q == c => break,
+                        other => word.push(other),
+                    }
+                }
+                words.push(word);
+            }
+            _ => {}
+        }
+    }
+    (words, text.get(rest_at..).unwrap_or(""), single)
+}
+
+fn parse_command(keyword: &str, rest: &str, error: &mut impl FnMut(String)) -> Command {
     if rest.starts_with('[') {
-        // Docker itself runs a broken JSON array as a shell string; say so rather than guess.
         return match exec_array(rest) {
-            Some(words) => Some(CommandForm::Exec(words)),
-            None => {
-                error(format!(
-                    "{keyword}'s JSON array is not valid (use double quotes and commas); Docker would run it as a shell string"
-                ));
-                Some(CommandForm::Shell(rest.to_string()))
+            Ok(words) => Command::exec(words),
+            Err((problem, words)) => {
+                // Docker runs an array it cannot read as a shell string: `/bin/sh -c "['a']"`.
+                error(format!("{keyword}: {}", problem.describe()));
+                Command {
+                    form: Form::Shell,
+                    words,
+                    script: None,
+                    problem: Some(problem),
+                }
             }
         };
     }
-    match crate_parse(keyword, rest) {
-        Ok(Parsed::Cmd(c)) => Some(form(c.expr)),
-        Ok(Parsed::Entrypoint(e)) => Some(form(e.expr)),
-        _ => Some(CommandForm::Shell(rest.to_string())),
-    }
-}
-
-fn form(expr: ShellOrExecExpr) -> CommandForm {
-    match expr {
-        ShellOrExecExpr::Exec(a) => {
-            CommandForm::Exec(a.elements.into_iter().map(|e| e.content).collect())
-        }
-        ShellOrExecExpr::Shell(s) => CommandForm::Shell(s.to_string().trim().to_string()),
-    }
+    Command::shell(rest)
 }
 
 fn parse_copy(
@@ -354,16 +510,14 @@ fn parse_copy(
 ) -> Kind {
     let mut words = if rest.starts_with('[') {
         match exec_array(rest) {
-            Some(w) => w,
-            None => {
-                error(format!(
-                    "{keyword}'s JSON array is not valid; check the quotes and commas"
-                ));
+            Ok(w) => w,
+            Err((problem, _)) => {
+                error(format!("{keyword}: {}", problem.describe()));
                 return Kind::Invalid;
             }
         }
     } else {
-        shlex::split(rest).unwrap_or_else(|| rest.split_whitespace().map(str::to_string).collect())
+        shell::words(rest)
     };
     // Heredoc sources (`COPY <<EOF /app/x`) are inline files, not context paths.
     words.retain(|w| !w.starts_with("<<"));
@@ -414,14 +568,14 @@ fn parse_healthcheck(rest: &str, error: &mut impl FnMut(String)) -> Kind {
     if rest.eq_ignore_ascii_case("none") {
         return Kind::Healthcheck(None);
     }
-    match rest.get(..3) {
-        Some(cmd) if cmd.eq_ignore_ascii_case("cmd") => {
-            let command = rest[3..].trim();
+    match rest.get(..3).zip(rest.get(3..)) {
+        Some((cmd, tail)) if cmd.eq_ignore_ascii_case("cmd") => {
+            let command = tail.trim();
             if command.is_empty() {
                 error("HEALTHCHECK CMD needs a command, e.g. `HEALTHCHECK CMD curl -f http://localhost:5000/status`".into());
                 return Kind::Invalid;
             }
-            Kind::Healthcheck(parse_command("HEALTHCHECK", command, error))
+            Kind::Healthcheck(Some(parse_command("HEALTHCHECK", command, error)))
         }
         _ => {
             error("HEALTHCHECK needs `CMD <command>` or `NONE`".into());

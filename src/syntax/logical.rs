@@ -174,10 +174,12 @@ fn record_comment(out: &mut Parsed, line: usize, text: &str) {
 /// `# TODO 3: …`, `# todo 3 - …`, `#TODO3:` → TODO 3.
 fn todo_marker(line: usize, comment: &str) -> Option<TodoMarker> {
     let rest = comment.trim_start_matches('#').trim_start();
-    if rest.len() < 4 || !rest[..4].eq_ignore_ascii_case("todo") {
+    // `get` rather than `[..4]`: the fourth byte may sit inside a multi-byte character.
+    let (word, rest) = (rest.get(..4)?, rest.get(4..)?);
+    if !word.eq_ignore_ascii_case("todo") {
         return None;
     }
-    let rest = rest[4..].trim_start();
+    let rest = rest.trim_start();
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     let number = digits.parse().ok()?;
     let text = rest[digits.len()..]

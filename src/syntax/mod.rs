@@ -9,7 +9,7 @@
 mod instruction;
 mod logical;
 
-pub use instruction::{CommandForm, Flag, Kind};
+pub use instruction::{Command, ExecProblem, Flag, Form, Kind};
 pub use logical::Heredoc;
 
 use crate::shell::Script;

@@ -35,7 +35,7 @@ fn one_broken_line_is_one_diagnostic_and_the_rest_still_parses() {
         );
         let f = facts::derive(&p);
         let fin = f.final_stage().unwrap();
-        assert_eq!(fin.user.as_ref().unwrap().value, "app", "{broken:?}");
+        assert_eq!(fin.user().unwrap().value, "app", "{broken:?}");
         assert_eq!(f.stages[0].pip_installs.len(), 1, "{broken:?}");
     }
 }
@@ -107,7 +107,7 @@ fn lowercase_instructions_and_crlf() {
     assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
     let f = facts::derive(&p);
     assert_eq!(f.stages[0].name.as_deref(), Some("builder"));
-    assert_eq!(f.stages[0].user.as_ref().unwrap().value, "app");
+    assert_eq!(f.stages[0].user().unwrap().value, "app");
 }
 
 #[test]
@@ -184,17 +184,91 @@ fn exec_and_shell_forms() {
     let p = parse(
         "FROM x\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:5000\", \"app:app\"]\nENTRYPOINT python app.py\n",
     );
-    assert_eq!(
-        p.instructions[1].kind,
-        Kind::Cmd(CommandForm::Exec(vec![
-            "gunicorn".into(),
-            "-b".into(),
-            "0.0.0.0:5000".into(),
-            "app:app".into()
-        ]))
+    let Kind::Cmd(cmd) = &p.instructions[1].kind else {
+        panic!("{:?}", p.instructions[1].kind)
+    };
+    assert_eq!((cmd.form, cmd.problem), (Form::Exec, None));
+    assert_eq!(cmd.words, vec!["gunicorn", "-b", "0.0.0.0:5000", "app:app"]);
+    let Kind::Entrypoint(e) = &p.instructions[2].kind else {
+        panic!()
+    };
+    assert_eq!(e.form, Form::Shell);
+    assert_eq!(e.words, vec!["python", "app.py"]);
+}
+
+#[test]
+fn arrays_docker_cannot_read_keep_their_intent() {
+    let p = parse("FROM x\nCMD ['gunicorn', 'app:app']\nCMD [\"gunicorn\", \"app:app\"] # serve\n");
+    let Kind::Cmd(single) = &p.instructions[1].kind else {
+        panic!()
+    };
+    assert_eq!(single.problem, Some(ExecProblem::SingleQuotes));
+    assert_eq!(single.form, Form::Shell);
+    assert_eq!(single.words, vec!["gunicorn", "app:app"]);
+    let Kind::Cmd(commented) = &p.instructions[2].kind else {
+        panic!()
+    };
+    assert_eq!(commented.problem, Some(ExecProblem::TrailingComment));
+    assert_eq!(p.diagnostics.len(), 2, "{:?}", p.diagnostics);
+    assert!(p.diagnostics[0].message.contains("double quotes"));
+}
+
+#[test]
+fn malformed_from_lines_say_how_to_fix_them() {
+    for (line, needle, alias) in [
+        (
+            "FROM python:3.11AS builder",
+            "put a space before AS",
+            Some("builder"),
+        ),
+        (
+            "FROM python:3.11 builder",
+            "needs AS before it",
+            Some("builder"),
+        ),
+        ("FROM python:3.11 AS", "AS needs a stage name", None),
+        ("FROM python:3.11 AS 1st", "invalid", Some("1st")),
+        ("FROM Python:3.11", "capital letters", None),
+    ] {
+        let p = parse(&format!("{line}\n"));
+        assert_eq!(p.diagnostics.len(), 1, "{line}: {:?}", p.diagnostics);
+        assert!(
+            p.diagnostics[0].message.contains(needle),
+            "{line}: {:?}",
+            p.diagnostics
+        );
+        let Kind::From {
+            alias: a, problem, ..
+        } = &p.instructions[0].kind
+        else {
+            panic!()
+        };
+        assert_eq!(a.as_deref(), alias, "{line}");
+        assert!(problem.is_some());
+    }
+    assert!(
+        parse("FROM python:3.11 AS builder\nFROM ${BASE}\n")
+            .diagnostics
+            .is_empty()
     );
-    assert_eq!(
-        p.instructions[2].kind,
-        Kind::Entrypoint(CommandForm::Shell("python app.py".into()))
-    );
+}
+
+#[test]
+fn comments_in_any_language_never_panic() {
+    for comment in [
+        "# café",
+        "# 本番用の設定",
+        "# 构建阶段",
+        "# Київ",
+        "# TODO 3: ação",
+        "#tod",
+        "# TOD€",
+        "#todo€1",
+    ] {
+        let p = parse(&format!("FROM alpine:3.19\n{comment}\n"));
+        assert_eq!(p.instructions.len(), 1, "{comment}");
+    }
+    let p = parse("FROM x\n# TODO 3: instalação\n");
+    assert_eq!(p.todos[0].number, 3);
+    assert_eq!(p.todos[0].text, "instalação");
 }

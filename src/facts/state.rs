@@ -1,0 +1,341 @@
+//! What is true inside a stage at a given instruction: its environment, PATH, user, working
+//! directory, command, and what exists (paths, virtualenvs, users, groups). A stage built on
+//! an earlier stage (`FROM builder`) starts from that stage's state; the maps are persistent,
+//! so starting from a parent's state costs nothing, whatever the parent holds.
+
+use std::sync::Arc;
+
+use imbl::{HashMap, HashSet};
+
+use super::At;
+use crate::syntax::Command;
+
+/// The PATH of the official images (Debian's default with /usr/local first).
+pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// PATH entries kept: a PATH longer than this is nonsense in a Dockerfile, and a bound keeps
+/// `ENV PATH=/x:$PATH` repeated a hundred thousand times linear.
+const PATH_LIMIT: usize = 256;
+
+#[derive(Debug, Clone)]
+pub struct State {
+    env: HashMap<String, At<String>>,
+    /// Build arguments in scope: `ARG NAME=value` in the stage, or a global ARG redeclared.
+    args: HashMap<String, String>,
+    path: Arc<[String]>,
+    pub user: Option<At<String>>,
+    pub workdir: Option<String>,
+    pub cmd: Option<At<Command>>,
+    pub entrypoint: Option<At<Command>>,
+    /// Every path created, with every directory above it.
+    created: HashSet<String>,
+    /// Folders whose content is unknown (WORKDIR, a COPY destination, mkdir): anything may
+    /// be inside them.
+    holding: HashSet<String>,
+    venvs: HashSet<String>,
+    users: HashMap<String, usize>,
+    groups: HashMap<String, usize>,
+    /// Packages (system or Python) were installed in this stage or one it starts from.
+    pub installed: Vec<At<String>>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            env: HashMap::new(),
+            args: HashMap::new(),
+            path: DEFAULT_PATH.split(':').map(str::to_string).collect(),
+            user: None,
+            workdir: None,
+            cmd: None,
+            entrypoint: None,
+            created: HashSet::new(),
+            holding: HashSet::new(),
+            venvs: HashSet::new(),
+            users: HashMap::new(),
+            groups: HashMap::new(),
+            installed: Vec::new(),
+        }
+    }
+}
+
+impl State {
+    /// The state a child stage starts with: everything but the build arguments, which Docker
+    /// scopes to one stage.
+    pub fn for_child(&self) -> State {
+        State {
+            args: HashMap::new(),
+            ..self.clone()
+        }
+    }
+
+    pub fn env(&self, key: &str) -> Option<&At<String>> {
+        self.env.get(key)
+    }
+
+    pub fn env_value(&self, key: &str) -> Option<&str> {
+        self.env(key).map(|a| a.value.as_str())
+    }
+
+    /// An environment variable that is set to something other than an off value.
+    pub fn env_on(&self, key: &str) -> bool {
+        self.env_value(key).is_some_and(|v| {
+            !matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "" | "0" | "false" | "no" | "off"
+            )
+        })
+    }
+
+    pub fn set_env(&mut self, key: &str, value: String, line: usize) {
+        if key == "PATH" {
+            self.path = split_path(&value);
+        }
+        self.env.insert(key.to_string(), At { value, line });
+    }
+
+    pub fn set_arg(&mut self, key: &str, value: String) {
+        self.args.insert(key.to_string(), value);
+    }
+
+    /// PATH entries in order, duplicates dropped.
+    pub fn path(&self) -> &[String] {
+        &self.path
+    }
+
+    pub fn on_path(&self, dir: &str) -> bool {
+        let dir = dir.trim_end_matches('/');
+        self.path.iter().any(|p| p.trim_end_matches('/') == dir)
+    }
+
+    /// Whether `dir` comes before every system directory on PATH (so its `python` wins).
+    pub fn first_on_path(&self, dir: &str) -> bool {
+        let dir = dir.trim_end_matches('/');
+        for p in self.path.iter() {
+            let p = p.trim_end_matches('/');
+            if p == dir {
+                return true;
+            }
+            if DEFAULT_PATH.split(':').any(|d| d == p) {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// `$NAME`, `${NAME}` and `${NAME:-default}` replaced by the environment or the stage's
+    /// build arguments, in one pass. Unknown names are left as written.
+    pub fn expand(&self, text: &str) -> String {
+        expand(text, |name| {
+            if name == "PATH" {
+                return Some(self.path.join(":"));
+            }
+            self.env
+                .get(name)
+                .map(|a| a.value.clone())
+                .or_else(|| self.args.get(name).cloned())
+        })
+    }
+
+    pub fn mark_created(&mut self, path: &str) {
+        let mut p = path.trim_end_matches('/');
+        while !p.is_empty() {
+            if self.created.insert(p.to_string()).is_some() {
+                // Its parents are already in.
+                return;
+            }
+            p = match p.rfind('/') {
+                Some(i) => p.get(..i).unwrap_or(""),
+                None => "",
+            };
+        }
+    }
+
+    /// Whether `path`, or something inside it, was created in this stage or one it starts
+    /// from.
+    pub fn created(&self, path: &str) -> bool {
+        let p = path.trim_end_matches('/');
+        p.is_empty() || self.created.contains(p)
+    }
+
+    /// A folder made by means whose result is not known (WORKDIR, COPY, mkdir).
+    pub fn mark_holding(&mut self, dir: &str) {
+        self.mark_created(dir);
+        let dir = dir.trim_end_matches('/');
+        if !dir.is_empty() {
+            self.holding.insert(dir.to_string());
+        }
+    }
+
+    /// Whether `path` lies inside a folder whose content is not known.
+    pub fn holds(&self, path: &str) -> bool {
+        let mut p = path.trim_end_matches('/');
+        while let Some(i) = p.rfind('/') {
+            p = p.get(..i).unwrap_or("");
+            if p.is_empty() {
+                return false;
+            }
+            if self.holding.contains(p) {
+                return true;
+            }
+        }
+        false
+    }
+
+    pub fn add_venv(&mut self, dir: &str) {
+        self.venvs.insert(dir.trim_end_matches('/').to_string());
+        self.mark_created(dir);
+    }
+
+    pub fn is_venv(&self, dir: &str) -> bool {
+        self.venvs.contains(dir.trim_end_matches('/'))
+    }
+
+    pub fn venvs(&self) -> impl Iterator<Item = &String> {
+        self.venvs.iter()
+    }
+
+    pub fn add_user(&mut self, name: &str, line: usize) {
+        self.users.entry(name.to_string()).or_insert(line);
+    }
+
+    pub fn add_group(&mut self, name: &str, line: usize) {
+        self.groups.entry(name.to_string()).or_insert(line);
+    }
+
+    /// The line a user was created on, if it was.
+    pub fn user_created(&self, name: &str) -> Option<usize> {
+        self.users.get(name).copied()
+    }
+
+    pub fn group_created(&self, name: &str) -> Option<usize> {
+        self.groups.get(name).copied()
+    }
+
+    /// Takes another stage's users and groups: a copy of its `/etc` replaced the files that
+    /// listed this stage's own.
+    pub fn replace_accounts(&mut self, from: &State) {
+        self.users = from.users.clone();
+        self.groups = from.groups.clone();
+    }
+}
+
+fn split_path(value: &str) -> Arc<[String]> {
+    let mut seen = std::collections::HashSet::new();
+    value
+        .split(':')
+        .filter(|p| !p.is_empty() && seen.insert(*p))
+        .take(PATH_LIMIT)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Replaces `$NAME`, `${NAME}`, `${NAME:-default}` and `${NAME-default}` by `lookup`, in one
+/// pass over the text. Names `lookup` does not know stay as written (or take their default).
+pub fn expand(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
+    if !text.contains('$') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find('$') {
+        let (before, from_dollar) = rest.split_at(pos);
+        out.push_str(before);
+        let after = from_dollar.get(1..).unwrap_or("");
+        if let Some(braced) = after.strip_prefix('{') {
+            if let Some(end) = braced.find('}') {
+                let (inner, tail) = braced.split_at(end);
+                let (name, default) = match inner.find([':', '-']) {
+                    Some(i) => {
+                        let (n, d) = inner.split_at(i);
+                        (n, Some(d.trim_start_matches(':').trim_start_matches('-')))
+                    }
+                    None => (inner, None),
+                };
+                match lookup(name).or_else(|| default.map(str::to_string)) {
+                    Some(v) => out.push_str(&v),
+                    None => {
+                        out.push_str("${");
+                        out.push_str(inner);
+                        out.push('}');
+                    }
+                }
+                rest = tail.get(1..).unwrap_or("");
+                continue;
+            }
+            out.push_str(from_dollar);
+            return out;
+        }
+        let name_len = after
+            .char_indices()
+            .take_while(|(i, c)| {
+                c.is_ascii_alphanumeric() && !(*i == 0 && c.is_ascii_digit()) || *c == '_'
+            })
+            .count();
+        let (name, tail) = after.split_at(name_len);
+        if name.is_empty() {
+            out.push('$');
+        } else {
+            match lookup(name) {
+                Some(v) => out.push_str(&v),
+                None => {
+                    out.push('$');
+                    out.push_str(name);
+                }
+            }
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expands_every_spelling_once() {
+        let look = |n: &str| match n {
+            "A" => Some("x".to_string()),
+            "PATH" => Some("/bin".to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            expand("$A/${A}:${B:-d}:$B:${B}:$$", look),
+            "x/x:d:$B:${B}:$$"
+        );
+        assert_eq!(expand("/opt/$A/bin:$PATH", look), "/opt/x/bin:/bin");
+        assert_eq!(expand("${unclosed", look), "${unclosed");
+        assert_eq!(expand("café $A ünï", look), "café x ünï");
+    }
+
+    #[test]
+    fn created_paths_include_their_parents() {
+        let mut s = State::default();
+        s.mark_created("/opt/venv/lib");
+        assert!(s.created("/opt/venv") && s.created("/opt/venv/lib") && s.created("/"));
+        assert!(!s.created("/opt/other"));
+    }
+
+    #[test]
+    fn a_child_shares_without_copying_and_does_not_write_back() {
+        let mut parent = State::default();
+        parent.set_env("VIRTUAL_ENV", "/opt/venv".into(), 2);
+        parent.set_arg("PY", "3.11".into());
+        let mut child = parent.for_child();
+        child.set_env("X", "1".into(), 5);
+        assert_eq!(child.env_value("VIRTUAL_ENV"), Some("/opt/venv"));
+        assert!(parent.env("X").is_none());
+        assert_eq!(child.expand("$PY"), "$PY");
+    }
+
+    #[test]
+    fn path_is_deduplicated_and_bounded() {
+        let mut s = State::default();
+        let long: Vec<String> = (0..1000).map(|i| format!("/p{i}")).collect();
+        s.set_env("PATH", format!("/a:/a:{}", long.join(":")), 1);
+        assert_eq!(s.path().len(), PATH_LIMIT);
+        assert_eq!(&s.path()[..2], ["/a".to_string(), "/p0".to_string()]);
+    }
+}
