@@ -314,3 +314,32 @@ fn a_full_disk_is_one_line_on_stderr_and_exit_2() {
     let o = stagecraft().arg("--help").stdout(full).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn the_tutorial_reads_its_file_through_the_same_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("Dockerfile");
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    let o = stagecraft()
+        .env("STAGECRAFT_DATA_DIR", dir.path().join("data"))
+        .args(["--file", link.to_str().unwrap()])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is a device, not a regular file"),
+        "{}",
+        stderr(&o)
+    );
+    let big = dir.path().join("big.Dockerfile");
+    std::fs::write(&big, "# x\n".repeat(300_000)).unwrap();
+    let o = stagecraft()
+        .env("STAGECRAFT_DATA_DIR", dir.path().join("data"))
+        .args(["--file", big.to_str().unwrap()])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("larger than 1 MiB"), "{}", stderr(&o));
+}

@@ -188,7 +188,7 @@ impl App {
             .as_ref()
             .map(|ws| Disk {
                 stamp: storage::stamp(&ws.dockerfile),
-                hash: std::fs::read(&ws.dockerfile)
+                hash: super::read_dockerfile(&ws.dockerfile)
                     .map(|b| storage::content_hash(&b))
                     .unwrap_or(0),
                 next_look: None,

@@ -190,7 +190,7 @@ fn look(path: &std::path::Path, known: Option<Stamp>) -> Seen {
     if Some(stamp) == known {
         return Seen::Unchanged;
     }
-    match std::fs::read(path) {
+    match super::read_dockerfile(path) {
         Ok(bytes) => Seen::Changed { stamp, bytes },
         Err(_) => Seen::Unreadable,
     }
@@ -214,7 +214,7 @@ fn save(
     // gone is written back: there is nothing on disk to lose.
     if let Some(stamp) = storage::stamp(path)
         && Some(stamp) != known
-        && let Ok(bytes) = std::fs::read(path)
+        && let Ok(bytes) = super::read_dockerfile(path)
         && storage::content_hash(&bytes) != known_hash
     {
         return Reply::ChangedBeforeSave { stamp, bytes };

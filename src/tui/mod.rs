@@ -102,8 +102,9 @@ fn run_in(
     notes: Vec<String>,
     ascii: bool,
 ) -> Result<(), String> {
-    let bytes = std::fs::read(&workspace.dockerfile)
-        .map_err(|e| format!("{}: cannot read: {e}", workspace.dockerfile.display()))?;
+    // The same gate as the command line's: a regular file, at most 1 MiB.
+    let bytes = read_dockerfile(&workspace.dockerfile)
+        .map_err(|e| format!("{}: {e}", workspace.dockerfile.display()))?;
     let (text, warning) = crate::syntax::decode(&bytes);
     let (progress, progress_note) = workspace.load_progress();
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -271,4 +272,10 @@ fn event_loop(
         }
     }
     Ok(())
+}
+
+/// Reads the Dockerfile the tutorial works on: a regular file of at most 1 MiB, so a link to
+/// a device or a FIFO never blocks or fills memory.
+pub fn read_dockerfile(path: &Path) -> Result<Vec<u8>, crate::pack::files::FileError> {
+    crate::pack::files::read_regular(path, crate::pack::files::MAX_FILE_BYTES)
 }
