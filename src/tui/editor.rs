@@ -899,6 +899,13 @@ mod tests {
         assert_eq!(e.text(), "abcd\nef\n");
         e.undo();
         assert_eq!(e.text(), "ab\ncd\nef\n");
+        // Selected upwards, the cursor at the top.
+        e.place_cursor(Pos::new(2, 1), false);
+        e.place_cursor(Pos::new(0, 1), true);
+        e.type_char('Y', now);
+        assert_eq!(e.text(), "aYf\n");
+        e.undo();
+        assert_eq!(e.text(), "ab\ncd\nef\n");
     }
 
     #[test]
