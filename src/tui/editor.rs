@@ -159,19 +159,13 @@ fn diff(row: usize, old: &str, new: &str) -> Option<Edit> {
         return None;
     }
     let (a, b) = (old.as_bytes(), new.as_bytes());
-    let mut head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let mut head = common_prefix(a, b);
     // The same bytes up to `head`, so a character boundary in one is one in the other.
     while !old.is_char_boundary(head) {
         head -= 1;
     }
-    let room = a.len().min(b.len()) - head;
-    let mut tail = a
-        .iter()
-        .rev()
-        .zip(b.iter().rev())
-        .take(room)
-        .take_while(|(x, y)| x == y)
-        .count();
+    // The end alike, not reaching back into the start alike.
+    let mut tail = common_suffix(&a[head..], &b[head..]);
     while !old.is_char_boundary(a.len() - tail) {
         tail -= 1;
     }
@@ -180,6 +174,35 @@ fn diff(row: usize, old: &str, new: &str) -> Option<Edit> {
         removed: old[head..a.len() - tail].to_string(),
         inserted: new[head..b.len() - tail].to_string(),
     })
+}
+
+/// How many bytes `a` and `b` start with alike. Whole 64-byte blocks are compared first:
+/// a long line edited near one end is common.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let blocks = a.chunks(64).zip(b.chunks(64));
+    let same = (blocks.take_while(|(x, y)| x == y).count() * 64)
+        .min(a.len())
+        .min(b.len());
+    same + a[same..]
+        .iter()
+        .zip(&b[same..])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How many bytes `a` and `b` end with alike.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let blocks = a.rchunks(64).zip(b.rchunks(64));
+    let same = (blocks.take_while(|(x, y)| x == y).count() * 64)
+        .min(a.len())
+        .min(b.len());
+    let (a, b) = (&a[..a.len() - same], &b[..b.len() - same]);
+    same + a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 /// How wide `c` is on screen at display column `x` (tabs reach the next stop).
@@ -223,7 +246,10 @@ impl Editor {
         let mut area = TextArea::new(split_lines(text));
         // Undo is ours: a word or a burst at a time, not a key.
         area.set_max_histories(0);
-        area.set_tab_length(TAB_WIDTH as u8);
+        // (Setting it re-measures every line: only when it differs.)
+        if area.tab_length() as usize != TAB_WIDTH {
+            area.set_tab_length(TAB_WIDTH as u8);
+        }
         Editor {
             area,
             goal_col: None,
@@ -469,8 +495,7 @@ impl Editor {
             .take(c.col)
             .collect();
         self.change(Kind::Typing, Some('\n'), now, |e| {
-            e.area.insert_newline();
-            e.area.insert_str(indent);
+            e.area.insert_str(format!("\n{indent}"));
         });
     }
 
@@ -830,6 +855,23 @@ mod tests {
                 e.type_char(c, now);
             }
         }
+    }
+
+    #[test]
+    fn diff_finds_the_one_change_in_long_text() {
+        // Longer than the 64-byte blocks it compares first, changed at either end and inside.
+        let old = "x".repeat(200) + "\n" + &"y".repeat(130);
+        for (at, len, inserted) in [(0, 0, "a"), (70, 3, "日"), (201, 0, "\n"), (331, 0, "z")] {
+            let mut new = old.clone();
+            new.replace_range(at..at + len, inserted);
+            let e = diff(4, &old, &new).unwrap();
+            assert_eq!(e.at, end_of(Pos::new(4, 0), &old[..at]), "{at}");
+            assert_eq!(
+                (e.removed.as_str(), e.inserted.as_str()),
+                (&old[at..at + len], inserted)
+            );
+        }
+        assert!(diff(4, &old, &old).is_none());
     }
 
     #[test]
