@@ -368,11 +368,14 @@ impl Editor {
     fn place(&mut self, p: Pos) {
         self.area.cancel_selection();
         let p = self.clamp(p);
-        if p.col <= JUMP_MAX || p.col == self.line_len(p.row) {
+        let reachable = (p.row <= JUMP_MAX && p.col <= JUMP_MAX)
+            || p.col <= WALK_STEPS
+            || p.col == self.line_len(p.row);
+        if reachable {
             return self.walk_to(p);
         }
-        // Too far along a very long line to jump or walk to: the line is written back in
-        // two halves, which leaves the cursor between them (no history: nothing changes).
+        // Too far along a line to jump or walk to: the line is written back in two halves,
+        // which leaves the cursor between them (no history: nothing changes).
         self.walk_to(Pos::new(p.row, 0));
         let line = self.lines()[p.row].clone();
         let (before, after) = line.split_at(byte_at(&line, p.col));
@@ -1089,17 +1092,25 @@ mod tests {
         assert!(e.undo());
         assert_eq!(e.lines()[0], line);
         assert_eq!(e.cursor(), Pos::new(0, 70_001));
-        let many: String = (0..70_000).map(|i| format!("{i}\n")).collect();
+        let many: String = (0..66_000).map(|i| format!("{i}\n")).collect();
         let mut e = Editor::new(&many);
-        e.place_cursor(Pos::new(69_000, 1), false);
-        assert_eq!(e.cursor(), Pos::new(69_000, 1));
+        e.place_cursor(Pos::new(65_600, 1), false);
+        assert_eq!(e.cursor(), Pos::new(65_600, 1));
         e.type_char('X', now);
-        assert_eq!(e.lines()[69_000], "6X9000");
+        assert_eq!(e.lines()[65_600], "6X5600");
         e.select_all();
-        assert_eq!(e.cursor(), Pos::new(69_999, 5));
+        assert_eq!(e.cursor(), Pos::new(65_999, 5));
         e.place_cursor(Pos::new(0, 0), false);
         assert!(e.undo());
         assert_eq!(e.text(), many);
+        // Far along a line that is itself beyond the rows a jump reaches.
+        let mut e = Editor::new(&format!("{many}{line}\n"));
+        e.place_cursor(Pos::new(66_000, 1_000), false);
+        assert_eq!(e.cursor(), Pos::new(66_000, 1_000));
+        e.type_char('X', now);
+        assert_eq!(&e.lines()[66_000][999..1_002], "bXa");
+        e.undo();
+        assert_eq!(e.lines()[66_000], line);
     }
 
     mod properties {
