@@ -337,7 +337,6 @@ impl Editor {
             self.area.move_cursor(jump(p.row, JUMP_MAX));
         } else {
             let last = self.lines().len() - 1;
-            self.area.move_cursor(CursorMove::Head);
             if last - p.row < p.row - JUMP_MAX {
                 self.area.move_cursor(CursorMove::Bottom);
                 self.area.move_cursor(CursorMove::Head);
