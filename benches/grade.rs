@@ -12,11 +12,16 @@ fn grade(c: &mut Criterion) {
     let pack = Pack::embedded().expect("embedded pack");
     let starter = pack.starter.text.clone();
     let large = large_dockerfile(5000);
+    // Issue 6: 4,000 chained stages, each inheriting the installs above it (target < 30 ms).
+    let chained = stagecraft::bench_input::chained_stages(4000);
     c.bench_function("parse+grade starter", |b| {
         b.iter(|| Analysis::of(black_box(&starter), &pack))
     });
     c.bench_function("parse+grade 5000 lines", |b| {
         b.iter(|| Analysis::of(black_box(&large), &pack))
+    });
+    c.bench_function("parse+grade 4000 chained stages", |b| {
+        b.iter(|| Analysis::of(black_box(&chained), &pack))
     });
 }
 

@@ -14,4 +14,5 @@ pub mod report;
 pub mod rules;
 pub mod shell;
 pub mod syntax;
+pub mod text;
 pub mod tui;

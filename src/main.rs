@@ -1,13 +1,13 @@
 //! The `stagecraft` binary: no command opens the tutorial; `check`, `analyze` and
 //! `lessons validate` are the command-line views.
 
-use std::io::Write;
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use stagecraft::cli::{self, EXIT_USAGE, Format};
+use stagecraft::cli::{self, EXIT_OK, EXIT_USAGE, Format, Output};
 
 #[derive(Parser)]
 #[command(
@@ -63,66 +63,102 @@ enum LessonsCommand {
     },
 }
 
-fn emit(out: String, code: u8) -> ExitCode {
-    let mut stream: Box<dyn Write> = if code == EXIT_USAGE {
-        Box::new(std::io::stderr())
-    } else {
-        Box::new(std::io::stdout())
-    };
-    let _ = stream.write_all(out.as_bytes());
-    ExitCode::from(code)
-}
-
-fn fail(message: String) -> ExitCode {
-    eprintln!("stagecraft: {message}");
-    ExitCode::from(EXIT_USAGE)
-}
-
-fn main() -> ExitCode {
-    let cli = Cli::parse();
+/// Runs the command and says what it has to print; nothing here writes.
+fn run(cli: Cli) -> Output {
+    let pack_dir = cli.pack.as_deref();
     match cli.command {
         Some(Command::Lessons {
             command: LessonsCommand::Validate { dir },
-        }) => {
-            let (out, code) = cli::validate::run(dir.as_ref().or(cli.pack.as_ref()));
-            emit(out, code)
-        }
+        }) => cli::validate::run(dir.as_deref().or(pack_dir)),
         Some(Command::Check { file, format }) => {
-            let pack = match cli::load_pack(cli.pack.as_ref()) {
-                Ok(p) => p,
-                Err(e) => return fail(e),
+            // The input first: a file that cannot be read is reported before a pack problem.
+            let input = match cli::read_input(&file) {
+                Ok(i) => i,
+                Err(e) => return Output::error(e),
             };
-            match cli::read_input(&file) {
-                Ok(input) => {
+            match cli::load_pack(pack_dir) {
+                Ok(pack) => {
                     let (out, code) = cli::check::run(&input, &pack, format);
-                    print!("{out}");
-                    ExitCode::from(code)
+                    Output::out(out, code)
                 }
-                Err(e) => fail(e),
+                Err(e) => Output::error(e),
             }
         }
         Some(Command::Analyze { file, format }) => {
-            let pack = match cli::load_pack(cli.pack.as_ref()) {
-                Ok(p) => p,
-                Err(e) => return fail(e),
+            let input = match cli::read_input(&file) {
+                Ok(i) => i,
+                Err(e) => return Output::error(e),
             };
-            match cli::read_input(&file) {
-                Ok(input) => {
-                    print!("{}", cli::analyze::run(&input, &pack, format));
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(e),
+            match cli::load_pack(pack_dir) {
+                Ok(pack) => Output::out(cli::analyze::run(&input, &pack, format), EXIT_OK),
+                Err(e) => Output::error(e),
             }
         }
-        None => {
-            let pack = match cli::load_pack(cli.pack.as_ref()) {
-                Ok(p) => p,
-                Err(e) => return fail(e),
-            };
-            match stagecraft::tui::run(pack, cli.file.as_deref(), cli.ascii) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(e),
-            }
-        }
+        None => match cli::load_pack(pack_dir) {
+            Ok(pack) => match stagecraft::tui::run(pack, cli.file.as_deref(), cli.ascii) {
+                Ok(()) => Output::default(),
+                Err(e) => Output::error(e),
+            },
+            Err(e) => Output::error(e),
+        },
     }
+}
+
+/// clap's help, version and usage errors, as output like any command's (clap would print
+/// them itself and ignore write errors).
+fn clap_output(e: &clap::Error) -> Output {
+    let to_stderr = e.use_stderr();
+    let is_terminal = if to_stderr {
+        io::stderr().is_terminal()
+    } else {
+        io::stdout().is_terminal()
+    };
+    let text = if is_terminal {
+        e.render().ansi().to_string()
+    } else {
+        e.render().to_string()
+    };
+    let code = u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE);
+    if to_stderr {
+        Output {
+            stderr: text,
+            code,
+            ..Output::default()
+        }
+    } else {
+        Output::out(text, code)
+    }
+}
+
+fn write_flushed(stream: &mut impl Write, text: &str) -> io::Result<()> {
+    stream.write_all(text.as_bytes())?;
+    stream.flush()
+}
+
+/// The one place that writes a command's output. A closed pipe (`stagecraft check | head -1`)
+/// ends the output quietly and keeps the command's exit code, as if it had all been read;
+/// any other write error (a full disk) is one line on stderr and exit 2. Errors writing to
+/// stderr itself have nowhere to go and are dropped; they never panic as `print!` would.
+fn deliver(output: &Output) -> ExitCode {
+    let code = match write_flushed(&mut io::stdout().lock(), &output.stdout) {
+        Ok(()) => output.code,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => output.code,
+        Err(e) => {
+            let _ = write_flushed(
+                &mut io::stderr().lock(),
+                &format!("stagecraft: cannot write the output: {e}\n"),
+            );
+            EXIT_USAGE
+        }
+    };
+    let _ = write_flushed(&mut io::stderr().lock(), &output.stderr);
+    ExitCode::from(code)
+}
+
+fn main() -> ExitCode {
+    let output = match Cli::try_parse() {
+        Ok(cli) => run(cli),
+        Err(e) => clap_output(&e),
+    };
+    deliver(&output)
 }

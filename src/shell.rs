@@ -134,40 +134,41 @@ enum Token {
     Op(Joiner),
 }
 
-/// The tokenizer: one pass over the characters, no backtracking, so its cost is linear in
-/// the text whatever the text is.
+/// The tokenizer: one pass over the bytes, no backtracking, so its cost is linear in the
+/// text whatever the text is. Every byte it acts on is ASCII, and no byte of a multi-byte
+/// UTF-8 character is, so words are cut only between characters.
 fn tokenize(text: &str, mut emit: impl FnMut(Token)) {
-    let chars: Vec<char> = text.chars().collect();
+    let bytes = text.as_bytes();
     let mut i = 0;
-    let mut word = String::new();
+    let mut word: Vec<u8> = Vec::new();
     // A word is open even when empty (`""` is a word).
     let mut open = false;
     // The next word is a redirection target and is dropped.
     let mut skip_next = false;
 
-    while i < chars.len() {
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
+    while i < bytes.len() {
+        let c = bytes[i];
+        let next = bytes.get(i + 1).copied();
         match c {
-            ' ' | '\t' | '\r' => {
+            b' ' | b'\t' | b'\r' => {
                 end_word(&mut word, &mut open, &mut skip_next, &mut emit);
                 i += 1;
             }
-            '\n' => {
+            b'\n' => {
                 end_word(&mut word, &mut open, &mut skip_next, &mut emit);
                 skip_next = false;
                 emit(Token::Op(Joiner::Newline));
                 i += 1;
             }
-            '#' if !open => {
-                while i < chars.len() && chars[i] != '\n' {
+            b'#' if !open => {
+                while i < bytes.len() && bytes[i] != b'\n' {
                     i += 1;
                 }
             }
-            '\\' => {
+            b'\\' => {
                 match next {
                     // A line continuation joins the lines.
-                    Some('\n') => {}
+                    Some(b'\n') => {}
                     Some(n) => {
                         word.push(n);
                         open = true;
@@ -176,35 +177,35 @@ fn tokenize(text: &str, mut emit: impl FnMut(Token)) {
                 }
                 i += 2;
             }
-            '\'' => {
+            b'\'' => {
                 open = true;
                 i += 1;
-                while i < chars.len() && chars[i] != '\'' {
-                    word.push(chars[i]);
+                while i < bytes.len() && bytes[i] != b'\'' {
+                    word.push(bytes[i]);
                     i += 1;
                 }
                 i += 1;
             }
-            '"' => {
+            b'"' => {
                 open = true;
                 i += 1;
-                while i < chars.len() && chars[i] != '"' {
-                    match chars[i] {
-                        '\\' => match chars.get(i + 1) {
-                            Some(&n @ ('"' | '\\' | '$' | '`')) => {
+                while i < bytes.len() && bytes[i] != b'"' {
+                    match bytes[i] {
+                        b'\\' => match bytes.get(i + 1) {
+                            Some(&n @ (b'"' | b'\\' | b'$' | b'`')) => {
                                 word.push(n);
                                 i += 2;
                             }
-                            Some('\n') => i += 2,
+                            Some(b'\n') => i += 2,
                             _ => {
-                                word.push('\\');
+                                word.push(b'\\');
                                 i += 1;
                             }
                         },
-                        '$' if matches!(chars.get(i + 1), Some('(' | '{')) => {
-                            i = copy_expansion(&chars, i, &mut word);
+                        b'$' if matches!(bytes.get(i + 1), Some(b'(' | b'{')) => {
+                            i = copy_expansion(bytes, i, &mut word);
                         }
-                        '`' => i = copy_backticks(&chars, i, &mut word),
+                        b'`' => i = copy_backticks(bytes, i, &mut word),
                         ch => {
                             word.push(ch);
                             i += 1;
@@ -213,29 +214,36 @@ fn tokenize(text: &str, mut emit: impl FnMut(Token)) {
                 }
                 i += 1;
             }
-            '$' if matches!(next, Some('(' | '{')) => {
+            b'$' if matches!(next, Some(b'(' | b'{')) => {
                 open = true;
-                i = copy_expansion(&chars, i, &mut word);
+                i = copy_expansion(bytes, i, &mut word);
             }
-            '`' => {
+            b'`' => {
                 open = true;
-                i = copy_backticks(&chars, i, &mut word);
+                i = copy_backticks(bytes, i, &mut word);
             }
-            '&' | '|' | ';' => {
+            b'&' | b'|' | b';' => {
                 end_word(&mut word, &mut open, &mut skip_next, &mut emit);
                 skip_next = false;
                 let (op, len) = match (c, next) {
-                    ('&', Some('&')) => (Some(Joiner::And), 2),
-                    ('|', Some('|')) => (Some(Joiner::Or), 2),
-                    ('|', Some('&')) => (Some(Joiner::Pipe), 2),
-                    ('&', Some('>')) => {
+                    (b'&', Some(b'&')) => (Some(Joiner::And), 2),
+                    (b'|', Some(b'|')) => (Some(Joiner::Or), 2),
+                    (b'|', Some(b'&')) => (Some(Joiner::Pipe), 2),
+                    (b'&', Some(b'>')) => {
                         // `&>file`: a redirection of both streams.
                         skip_next = true;
-                        (None, if chars.get(i + 2) == Some(&'>') { 3 } else { 2 })
+                        (
+                            None,
+                            if bytes.get(i + 2) == Some(&b'>') {
+                                3
+                            } else {
+                                2
+                            },
+                        )
                     }
-                    (';', Some(';')) => (Some(Joiner::Semicolon), 2),
-                    ('&', _) => (Some(Joiner::Background), 1),
-                    ('|', _) => (Some(Joiner::Pipe), 1),
+                    (b';', Some(b';')) => (Some(Joiner::Semicolon), 2),
+                    (b'&', _) => (Some(Joiner::Background), 1),
+                    (b'|', _) => (Some(Joiner::Pipe), 1),
                     _ => (Some(Joiner::Semicolon), 1),
                 };
                 if let Some(op) = op {
@@ -243,27 +251,27 @@ fn tokenize(text: &str, mut emit: impl FnMut(Token)) {
                 }
                 i += len;
             }
-            '>' | '<' => {
+            b'>' | b'<' => {
                 // `2>&1`, `>>log`, `<in`: the digits before belong to the redirection.
-                if open && !word.is_empty() && word.chars().all(|d| d.is_ascii_digit()) {
+                if open && !word.is_empty() && word.iter().all(u8::is_ascii_digit) {
                     word.clear();
                     open = false;
                 } else {
                     end_word(&mut word, &mut open, &mut skip_next, &mut emit);
                 }
                 i += 1;
-                while i < chars.len() && matches!(chars[i], '>' | '<' | '&' | '|' | '-') {
+                while i < bytes.len() && matches!(bytes[i], b'>' | b'<' | b'&' | b'|' | b'-') {
                     i += 1;
                 }
                 skip_next = true;
             }
-            '(' | ')' if !open => {
+            b'(' | b')' if !open => {
                 // Grouping is a command boundary: `( cd x && make )` lists its commands.
                 end_word(&mut word, &mut open, &mut skip_next, &mut emit);
                 emit(Token::Op(Joiner::Semicolon));
                 i += 1;
             }
-            '{' | '}' if !open && next.is_none_or(|n| n.is_whitespace() || n == ';') => {
+            b'{' | b'}' if !open && next.is_none_or(|n| n.is_ascii_whitespace() || n == b';') => {
                 end_word(&mut word, &mut open, &mut skip_next, &mut emit);
                 emit(Token::Op(Joiner::Semicolon));
                 i += 1;
@@ -279,12 +287,16 @@ fn tokenize(text: &str, mut emit: impl FnMut(Token)) {
 }
 
 /// Ends the word being read: emits it, or drops it when it is a redirection's target.
-fn end_word(word: &mut String, open: &mut bool, skip: &mut bool, emit: &mut dyn FnMut(Token)) {
+fn end_word(word: &mut Vec<u8>, open: &mut bool, skip: &mut bool, emit: &mut dyn FnMut(Token)) {
     if *open {
         if *skip {
             *skip = false;
         } else {
-            emit(Token::Word(std::mem::take(word)));
+            let bytes = std::mem::take(word);
+            // Cut only at ASCII bytes, so always UTF-8; lossy just in case.
+            let text = String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            emit(Token::Word(text));
         }
     }
     word.clear();
@@ -293,25 +305,25 @@ fn end_word(word: &mut String, open: &mut bool, skip: &mut bool, emit: &mut dyn 
 
 /// Copies `$(…)`, `$((…))` or `${…}` starting at `start` into `word`, nesting and quotes
 /// respected; returns the index after it (the end of the text if it is never closed).
-fn copy_expansion(chars: &[char], start: usize, word: &mut String) -> usize {
-    let (open, close) = if chars.get(start + 1) == Some(&'{') {
-        ('{', '}')
+fn copy_expansion(bytes: &[u8], start: usize, word: &mut Vec<u8>) -> usize {
+    let (open, close) = if bytes.get(start + 1) == Some(&b'{') {
+        (b'{', b'}')
     } else {
-        ('(', ')')
+        (b'(', b')')
     };
     let mut depth = 0usize;
-    let mut quote: Option<char> = None;
+    let mut quote: Option<u8> = None;
     let mut i = start;
-    while i < chars.len() {
-        let c = chars[i];
+    while i < bytes.len() {
+        let c = bytes[i];
         word.push(c);
         i += 1;
         match quote {
             Some(q) if c == q => quote = None,
             Some(_) => {}
-            None if c == '\'' || c == '"' => quote = Some(c),
-            None if c == '\\' => {
-                if let Some(&n) = chars.get(i) {
+            None if c == b'\'' || c == b'"' => quote = Some(c),
+            None if c == b'\\' => {
+                if let Some(&n) = bytes.get(i) {
                     word.push(n);
                     i += 1;
                 }
@@ -330,19 +342,19 @@ fn copy_expansion(chars: &[char], start: usize, word: &mut String) -> usize {
 }
 
 /// Copies a backtick command substitution into `word`; returns the index after it.
-fn copy_backticks(chars: &[char], start: usize, word: &mut String) -> usize {
-    word.push('`');
+fn copy_backticks(bytes: &[u8], start: usize, word: &mut Vec<u8>) -> usize {
+    word.push(b'`');
     let mut i = start + 1;
-    while i < chars.len() {
-        let c = chars[i];
+    while i < bytes.len() {
+        let c = bytes[i];
         word.push(c);
         i += 1;
-        if c == '\\' {
-            if let Some(&n) = chars.get(i) {
+        if c == b'\\' {
+            if let Some(&n) = bytes.get(i) {
                 word.push(n);
                 i += 1;
             }
-        } else if c == '`' {
+        } else if c == b'`' {
             break;
         }
     }
@@ -542,6 +554,14 @@ mod tests {
         assert_eq!(s.commands.len(), 2);
         let s = parse("for p in a b; do apt-get install -y $p; done");
         assert_eq!(s.commands[1].program(), "apt-get");
+    }
+
+    #[test]
+    fn words_in_any_script() {
+        assert_eq!(
+            words("echo \"🐳 café\" 構築\\ 段階 'Київ'&& ls"),
+            vec!["echo", "🐳 café", "構築 段階", "Київ", "ls"]
+        );
     }
 
     #[test]

@@ -97,10 +97,7 @@ fn unreadable_file_is_a_usage_error_naming_it() {
     let o = stagecraft(&["check", "no/such/Dockerfile"]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains("no/such/Dockerfile") && err.contains("cannot read"),
-        "{err}"
-    );
+    assert!(err.contains("no/such/Dockerfile: does not exist"), "{err}");
 }
 
 #[test]
@@ -227,4 +224,100 @@ fn analyze_scores_every_reference_solution_seven_of_seven() {
             "{s}"
         );
     }
+}
+
+/// A file through `check` from a temporary folder.
+fn check_text(text: &str, format: &str) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("Dockerfile");
+    std::fs::write(&path, text).unwrap();
+    stagecraft(&["check", path.to_str().unwrap(), "--format", format])
+}
+
+#[test]
+fn every_failing_rule_carries_a_consequence_and_no_passing_one_does() {
+    let allowed = [
+        "build-fails",
+        "wont-start",
+        "unreachable",
+        "runs-as-root",
+        "bigger-image",
+        "slower-rebuilds",
+        "not-reproducible",
+        "not-production",
+        "portability",
+    ];
+    for file in [
+        "starter/Dockerfile",
+        "starter/Dockerfile.single",
+        "solutions/venv.Dockerfile",
+    ] {
+        let o = stagecraft(&["check", file, "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        for todo in v["todos"].as_array().unwrap() {
+            for rule in todo["rules"].as_array().unwrap() {
+                let consequence = &rule["consequence"];
+                if rule["passed"] == true {
+                    assert!(consequence.is_null(), "{file}: {rule}");
+                } else {
+                    assert!(
+                        allowed.contains(&consequence.as_str().unwrap_or("")),
+                        "{file}: {rule}"
+                    );
+                    assert!(
+                        !rule["message"].as_str().unwrap().starts_with("line "),
+                        "the line is a field, not part of the message: {rule}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn check_never_says_the_same_thing_twice() {
+    for text in [
+        std::fs::read_to_string("starter/Dockerfile").unwrap(),
+        "FROM python:3.11\n".to_string(),
+        "FROM python:3.11AS builder\nRUN pip install -r requirements.txt\nFROM python:3.11-slim\n"
+            .to_string(),
+        "# nothing yet\n".to_string(),
+    ] {
+        let out = stdout(&check_text(&text, "text"));
+        let mut messages: Vec<&str> = out
+            .lines()
+            .filter(|l| l.starts_with("    ") && !l.contains("(same as"))
+            .map(|l| l.split_once(": ").map_or(l, |(_, m)| m))
+            .collect();
+        let n = messages.len();
+        messages.sort_unstable();
+        messages.dedup();
+        assert_eq!(messages.len(), n, "{out}");
+    }
+}
+
+#[test]
+fn a_malformed_from_line_is_named_by_the_check_that_reads_it() {
+    let o = check_text(
+        "FROM python:3.11AS builder\nRUN pip install -r requirements.txt\nFROM python:3.11-slim\nCOPY --from=builder /x /x\n",
+        "json",
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let sc102 = &v["todos"][0]["rules"][1];
+    assert_eq!(sc102["id"], "SC102");
+    assert!(
+        sc102["message"].as_str().unwrap().contains("malformed"),
+        "{sc102}"
+    );
+    assert_eq!(sc102["consequence"], "build-fails");
+}
+
+#[test]
+fn analyze_json_carries_the_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("Dockerfile");
+    std::fs::write(&path, "FROM python:3.11-slim\nFR x\n").unwrap();
+    let o = stagecraft(&["analyze", path.to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["diagnostics"][0]["line"], 2);
 }

@@ -7,6 +7,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
+use unicode_width::UnicodeWidthStr;
 use stagecraft::cli::{Format, Input, analyze, check};
 use stagecraft::grade::Analysis;
 use stagecraft::pack::Pack;
@@ -31,10 +32,11 @@ fuzz_target!(|data: &[u8]| {
         for ascii in [false, true] {
             for line in diagram::render(&d, width, ascii) {
                 assert!(
-                    line.text.chars().count() <= width,
+                    line.text.width() <= width,
                     "a diagram line wider than {width}: {:?}",
                     line.text
                 );
+                assert!(!line.text.chars().any(char::is_control), "{:?}", line.text);
             }
         }
     }

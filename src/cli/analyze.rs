@@ -200,5 +200,5 @@ pub fn run(input: &Input, pack: &Pack, format: Format) -> String {
     for (i, t) in r.takeaways.iter().enumerate() {
         let _ = writeln!(o, "   {}. {t}", i + 1);
     }
-    o
+    crate::text::printable_lines(o)
 }

@@ -131,5 +131,5 @@ fn text(input: &Input, analysis: &Analysis, diagnostics: &[&Diagnostic]) -> Stri
         analysis.passed(),
         analysis.todos.len()
     );
-    out
+    crate::text::printable_lines(out)
 }

@@ -4,10 +4,10 @@ pub mod analyze;
 pub mod check;
 pub mod validate;
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::pack::Pack;
+use crate::pack::files::{self, FileError};
+use crate::pack::{Pack, PackErrors};
 use crate::syntax::{self, Diagnostic};
 
 /// Exit codes shared by the commands.
@@ -28,19 +28,33 @@ pub struct Input {
     pub warning: Option<Diagnostic>,
 }
 
-/// Reads `path` (`-` for stdin). Errors name the file.
-pub fn read_input(path: &Path) -> Result<Input, String> {
+/// A Dockerfile that was not read, and why; the message names it.
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {error}")]
+pub struct InputError {
+    pub name: String,
+    #[source]
+    pub error: FileError,
+}
+
+/// Reads `path` (`-` for stdin), under the same rule as a pack's files: a regular file (or
+/// standard input) of at most 1 MiB.
+pub fn read_input(path: &Path) -> Result<Input, InputError> {
     let (name, bytes) = if path == Path::new("-") {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("<stdin>: {e}"))?;
-        ("<stdin>".to_string(), buf)
+        (
+            "<stdin>".to_string(),
+            files::read_capped(std::io::stdin().lock(), files::MAX_FILE_BYTES),
+        )
     } else {
-        let bytes =
-            std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-        (path.display().to_string(), bytes)
+        (
+            path.display().to_string(),
+            files::read_regular(path, files::MAX_FILE_BYTES),
+        )
     };
+    let bytes = bytes.map_err(|error| InputError {
+        name: name.clone(),
+        error,
+    })?;
     let (text, warning) = syntax::decode(&bytes);
     Ok(Input {
         name,
@@ -49,11 +63,36 @@ pub fn read_input(path: &Path) -> Result<Input, String> {
     })
 }
 
-/// The embedded pack, or the one in `dir`; errors are printed `file:line:col: message`.
-pub fn load_pack(dir: Option<&PathBuf>) -> Result<Pack, String> {
-    match dir {
-        Some(d) => Pack::from_dir(d),
-        None => Pack::embedded(),
+/// The pack for every command: the embedded one, or the one in `dir`, loaded and validated.
+pub fn load_pack(dir: Option<&Path>) -> Result<Pack, PackErrors> {
+    Pack::open(dir)
+}
+
+/// What a command has to say: text for standard output and for standard error, and the exit
+/// code. `main` writes it, and owns what happens when writing fails.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: u8,
+}
+
+impl Output {
+    pub fn out(stdout: String, code: u8) -> Output {
+        Output {
+            stdout,
+            code,
+            ..Output::default()
+        }
     }
-    .map_err(|e| e.to_string().trim_end().to_string())
+
+    /// A usage or input error: one message on stderr, exit 2.
+    pub fn error(message: impl std::fmt::Display) -> Output {
+        let message = message.to_string();
+        Output {
+            stderr: format!("stagecraft: {}\n", message.trim_end()),
+            code: EXIT_USAGE,
+            ..Output::default()
+        }
+    }
 }

@@ -1,17 +1,12 @@
 //! `stagecraft lessons validate [DIR]`.
 
-use std::path::PathBuf;
+use std::path::Path;
 
-use super::{EXIT_OK, EXIT_USAGE};
-use crate::pack;
+use super::{EXIT_OK, Output};
 
-pub fn run(dir: Option<&PathBuf>) -> (String, u8) {
-    let pack = match super::load_pack(dir) {
-        Ok(p) => p,
-        Err(e) => return (e + "\n", EXIT_USAGE),
-    };
-    match pack::validate(&pack) {
-        Ok(()) => (
+pub fn run(dir: Option<&Path>) -> Output {
+    match super::load_pack(dir) {
+        Ok(pack) => Output::out(
             format!(
                 "{} {}: {} lessons, starter fails all {} TODOs, {} solutions pass them all\n",
                 pack.name,
@@ -22,6 +17,11 @@ pub fn run(dir: Option<&PathBuf>) -> (String, u8) {
             ),
             EXIT_OK,
         ),
-        Err(e) => (e.to_string(), EXIT_USAGE),
+        // One `file:line:col: message` per line, as compilers print them.
+        Err(e) => Output {
+            stderr: e.to_string(),
+            code: super::EXIT_USAGE,
+            ..Output::default()
+        },
     }
 }

@@ -92,6 +92,17 @@ impl Base {
         self.digest.is_some() || self.python.is_some()
     }
 
+    /// Whether the image's own users and groups are known (Debian, Alpine and Python
+    /// images, distroless); another image may have any.
+    pub fn known_accounts(&self) -> bool {
+        self.official_python
+            || self.variant == Variant::Distroless
+            || matches!(
+                self.image.as_str(),
+                "debian" | "ubuntu" | "alpine" | "busybox"
+            )
+    }
+
     pub fn is_small(&self) -> bool {
         matches!(
             self.variant,
@@ -122,6 +133,7 @@ fn python_version(tag: &str) -> Option<(u32, u32)> {
 fn distroless_python(image: &str) -> Option<(u32, u32)> {
     let name = image.rsplit('/').next().unwrap_or(image);
     match name {
+        "python3-debian10" => Some((3, 7)),
         "python3-debian11" => Some((3, 9)),
         "python3-debian12" => Some((3, 11)),
         "python3-debian13" => Some((3, 13)),

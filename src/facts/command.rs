@@ -99,6 +99,14 @@ pub struct ContainerCommand {
     /// An exec element holding two words (`"--bind 0.0.0.0:5000"`): one argument to the
     /// program, not an option and its value.
     pub glued: Option<String>,
+    /// An entrypoint script that runs the command after it (`docker-entrypoint.sh`).
+    pub wrapper: Option<String>,
+}
+
+/// A script an ENTRYPOINT runs before handing over to CMD.
+fn is_wrapper_script(word: &str) -> bool {
+    let name = basename(word).to_ascii_lowercase();
+    name.ends_with(".sh") || name.contains("entrypoint") || name.contains("docker-entry")
 }
 
 /// Combines ENTRYPOINT and CMD as Docker does: a shell-form ENTRYPOINT ignores CMD; an
@@ -125,6 +133,18 @@ pub fn read(state: &State) -> Option<ContainerCommand> {
     let problem = parts.iter().find_map(|p| p.problem);
     let exec_parts = form == Form::Exec || problem.is_some();
     let mut words: Vec<String> = parts.iter().flat_map(|p| p.words.iter().cloned()).collect();
+    // `ENTRYPOINT ["./docker-entrypoint.sh"]` with `CMD ["gunicorn", …]`: entrypoint scripts
+    // set things up and end with `exec "$@"`, so the command's program is CMD's.
+    let mut wrapper = None;
+    if let [entry, cmd] = parts.as_slice()
+        && entry.form == Form::Exec
+        && let [script] = entry.words.as_slice()
+        && is_wrapper_script(script)
+        && cmd.words.first().is_some_and(|w| !w.starts_with('-'))
+    {
+        wrapper = Some(script.clone());
+        words = cmd.words.clone();
+    }
     // An element holding two words is one argument; the text after `-c` is a script.
     let glued = if exec_parts {
         words
@@ -191,6 +211,7 @@ pub fn read(state: &State) -> Option<ContainerCommand> {
         app,
         binds,
         glued,
+        wrapper,
     })
 }
 

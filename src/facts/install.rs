@@ -79,6 +79,7 @@ pub fn find_build_stage(facts: &Facts) -> Option<usize> {
     let fin = &stages[last];
     let mut first_source = None;
     let mut with_installs = None;
+    let mut on_python = None;
     for c in &fin.copies {
         let Some(i) = c.from_stage().filter(|&i| i != last) else {
             continue;
@@ -94,8 +95,14 @@ pub fn find_build_stage(facts: &Facts) -> Option<usize> {
         if with_installs.is_none() && source.state.install_under("").is_some() {
             with_installs = Some(i);
         }
+        // Packages installed by a script the analyzer cannot read still come from a
+        // Python stage rather than, say, a Node stage that built the assets.
+        if on_python.is_none() && source.base.official_python {
+            on_python = Some(i);
+        }
     }
     with_installs
+        .or(on_python)
         .or(first_source)
         .or(fin.parent)
         .or_else(|| {

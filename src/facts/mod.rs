@@ -191,6 +191,7 @@ impl Stage {
     /// Whether `name` exists as a user at `line` (created before it, built in, or a number).
     pub fn user_exists(&self, name: &str, line: usize) -> bool {
         is_numeric(name)
+            || !self.base.known_accounts()
             || (self.base.nonroot && name == "nonroot")
             || built_in_user(name)
             || self.state.user_created(name).is_some_and(|l| l < line)
@@ -609,6 +610,16 @@ fn add_copy(
         }
     }
     Arc::make_mut(&mut stage.state).mark_holding(&dest_abs);
+    // `COPY requirements.txt .` makes /requirements.txt when the destination is a folder.
+    if dest.ends_with('/') || dest == "." || sources.len() > 1 {
+        for s in &sources {
+            let name = s.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+            if !name.is_empty() && !name.contains(['*', '?']) && name != "." {
+                let file = format!("{}/{name}", dest_abs.trim_end_matches('/'));
+                Arc::make_mut(&mut stage.state).mark_created(&file);
+            }
+        }
+    }
     if from.is_none() {
         let names: Vec<String> = sources
             .iter()
@@ -638,6 +649,7 @@ fn missing_owner(stage: &Stage, spec: &str, line: usize) -> Option<String> {
     }
     let group = group?;
     let exists = is_numeric(group)
+        || !stage.base.known_accounts()
         || built_in_group(group)
         || stage.state.group_created(group).is_some_and(|l| l < line);
     (!exists).then(|| group.to_string())

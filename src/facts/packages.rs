@@ -165,6 +165,8 @@ pub fn is_build_tool(package: &str) -> bool {
 pub fn provides(package: &str) -> &'static [&'static str] {
     match package {
         "build-essential" | "build-base" => &["gcc", "g++", "make"],
+        // g++ depends on gcc on Debian and on Alpine.
+        "g++" => &["gcc"],
         _ => &[],
     }
 }

@@ -161,7 +161,7 @@ pub fn read(script: &Script, ctx: &RunContext) -> PythonWork {
                     installer: Installer::Pipenv,
                     requirement_files: vec![here("Pipfile")],
                     packages: positionals(cmd.args().get(1..).unwrap_or(&[]), &[]),
-                    cache_off: ctx.cache_mount || cache_cleared || state.env_on("PIP_NO_CACHE_DIR"),
+                    cache_off: ctx.cache_mount || cache_cleared || pip_cache_env_off(state),
                     target,
                     missed_venv: None,
                 });
@@ -249,6 +249,18 @@ pub fn read(script: &Script, ctx: &RunContext) -> PythonWork {
 
 fn work_or_state_set(work: &PythonWork, state: &State, key: &str) -> bool {
     work.settings.iter().any(|(k, _)| k == key) || state.env(key).is_some()
+}
+
+/// pip turns its cache off for any yes/no value of `PIP_NO_CACHE_DIR`, `0` and `off`
+/// included (pip keeps that for backward compatibility; see `_handle_no_cache_dir` in pip's
+/// cmdoptions); any other value is an error that stops pip.
+fn pip_cache_env_off(state: &State) -> bool {
+    state.env_value("PIP_NO_CACHE_DIR").is_some_and(|v| {
+        matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "y" | "yes" | "t" | "true" | "on" | "1" | "n" | "no" | "f" | "false" | "off" | "0"
+        )
+    })
 }
 
 fn is_on(v: &str) -> bool {
@@ -397,7 +409,7 @@ fn read_pip(
         installer: Installer::Pip,
         requirement_files: vec![],
         packages: vec![],
-        cache_off: ctx.cache_mount || state.env_on("PIP_NO_CACHE_DIR"),
+        cache_off: ctx.cache_mount || pip_cache_env_off(state),
         target: PipTarget::System,
         missed_venv: None,
     };

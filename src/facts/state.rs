@@ -174,10 +174,13 @@ impl State {
     pub fn mark_created(&mut self, path: &str) {
         let mut p = path.trim_end_matches('/');
         while !p.is_empty() {
-            if self.created.insert(p.to_string()).is_some() {
+            // Looked up before inserting: an insert into a map shared with a parent stage
+            // copies nodes even when the key is already there.
+            if self.created.contains(p) {
                 // Its parents are already in.
                 return;
             }
+            self.created.insert(p.to_string());
             p = match p.rfind('/') {
                 Some(i) => p.get(..i).unwrap_or(""),
                 None => "",
@@ -196,7 +199,7 @@ impl State {
     pub fn mark_holding(&mut self, dir: &str) {
         self.mark_created(dir);
         let dir = dir.trim_end_matches('/');
-        if !dir.is_empty() {
+        if !dir.is_empty() && !self.holding.contains(dir) {
             self.holding.insert(dir.to_string());
         }
     }
@@ -235,7 +238,11 @@ impl State {
     /// Records a COPY from the build context of `names` into `dest`.
     pub fn add_copied(&mut self, dest: &str, names: &[String]) {
         for a in self_and_ancestors(dest) {
-            let mut set = self.copied_under.get(a).cloned().unwrap_or_default();
+            let known = self.copied_under.get(a);
+            if known.is_some_and(|set| names.iter().all(|n| set.contains(n))) {
+                continue;
+            }
+            let mut set = known.cloned().unwrap_or_default();
             for n in names {
                 set.insert(n.clone());
             }
@@ -249,7 +256,9 @@ impl State {
     }
 
     pub fn add_venv(&mut self, dir: &str) {
-        self.venvs.insert(dir.trim_end_matches('/').to_string());
+        if !self.is_venv(dir) {
+            self.venvs.insert(dir.trim_end_matches('/').to_string());
+        }
         self.mark_created(dir);
     }
 

@@ -228,3 +228,45 @@ fn chained_stages_share_their_parents_state() {
     assert_eq!(f.stages[1499].env_value("E1"), Some("v"));
     assert_eq!(f.installs_of(1499).count(), 1499);
 }
+
+#[test]
+fn an_entrypoint_script_hands_over_to_cmd() {
+    let f = facts(
+        "FROM python:3.11-slim\nENTRYPOINT [\"/app/bin/docker-entrypoint-web\"]\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:5000\", \"app:app\"]\n",
+    );
+    let c = f.stages[0].command.as_ref().unwrap();
+    assert_eq!(c.program, "gunicorn");
+    assert_eq!(c.wrapper.as_deref(), Some("/app/bin/docker-entrypoint-web"));
+    // A program is not a wrapper: its CMD words are its arguments.
+    let f = facts("FROM python:3.11-slim\nENTRYPOINT [\"gunicorn\"]\nCMD [\"app:app\"]\n");
+    assert_eq!(f.stages[0].command.as_ref().unwrap().args, vec!["app:app"]);
+}
+
+#[test]
+fn the_build_stage_is_a_python_stage_before_an_assets_stage() {
+    let f = facts(
+        "FROM node:24-slim AS assets\nRUN yarn build\nFROM python:3.14-slim AS app-build\nRUN bin/install-deps\nFROM python:3.14-slim\nCOPY --from=assets /app/public /public\nCOPY --from=app-build /home/python/.local /home/python/.local\n",
+    );
+    assert_eq!(f.build_stage, Some(1));
+}
+
+#[test]
+fn owners_on_an_image_whose_accounts_are_unknown_are_not_called_missing() {
+    let f = facts(
+        "FROM node:24-slim\nCOPY --chown=node:node package.json .\nFROM python:3.11-slim\nCOPY --chown=node:node x .\n",
+    );
+    assert_eq!(f.stages[0].ownership[0].missing, None);
+    assert_eq!(f.stages[1].ownership[0].missing.as_deref(), Some("node"));
+}
+
+#[test]
+fn pip_reads_any_yes_no_value_of_pip_no_cache_dir_as_off() {
+    for v in ["1", "true", "off", "0", "no"] {
+        let f = facts(&format!(
+            "FROM python:3.11\nENV PIP_NO_CACHE_DIR={v}\nRUN pip install x\n"
+        ));
+        assert!(f.stages[0].pip_installs[0].cache_off, "{v}");
+    }
+    let f = facts("FROM python:3.11\nRUN pip install x\n");
+    assert!(!f.stages[0].pip_installs[0].cache_off);
+}

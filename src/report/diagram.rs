@@ -6,6 +6,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::sizes::StageSize;
 use crate::facts::Facts;
+use crate::text::printable;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StageBox {
@@ -48,8 +49,8 @@ pub fn build(facts: &Facts, sizes: &[StageSize]) -> Diagram {
             }
             StageBox {
                 index: s.index,
-                name: s.name.clone().unwrap_or_else(|| "(unnamed)".into()),
-                base: s.base.text.clone(),
+                name: printable(s.name.as_deref().unwrap_or("(unnamed)")).into_owned(),
+                base: printable(&s.base.text).into_owned(),
                 instructions,
                 size_mb: sizes.get(s.index).map_or(0, |z| z.total),
                 is_final: s.index == last,
@@ -63,7 +64,7 @@ pub fn build(facts: &Facts, sizes: &[StageSize]) -> Diagram {
             edges.push(Edge {
                 from: p,
                 to: s.index,
-                label: format!("FROM {}", facts.stages[p].label()),
+                label: printable(&format!("FROM {}", facts.stages[p].label())).into_owned(),
             });
         }
         for c in &s.copies {
@@ -71,12 +72,13 @@ pub fn build(facts: &Facts, sizes: &[StageSize]) -> Diagram {
                 edges.push(Edge {
                     from: from.1,
                     to: s.index,
-                    label: format!(
+                    label: printable(&format!(
                         "COPY --from={} {} → {}",
                         from.0.text,
                         c.sources.join(" "),
                         c.dest
-                    ),
+                    ))
+                    .into_owned(),
                 });
             }
         }
@@ -315,6 +317,18 @@ mod tests {
             "COPY --from=builder /opt/venv → /opt/venv"
         );
         assert!(!d.boxes[1].needed && d.boxes[0].needed && d.boxes[2].is_final);
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_screen() {
+        // Found by the fuzzer: a \u{1} counted as no column made a box one column too wide.
+        let d = diagram("FROM UUU\u{1}:ltsc AS b\u{1b}[2J\nFROM python:3.11-slim\n");
+        for width in [12, 40] {
+            for line in render(&d, width, false) {
+                assert!(line.text.width() <= width, "{:?}", line.text);
+                assert!(!line.text.chars().any(char::is_control), "{:?}", line.text);
+            }
+        }
     }
 
     #[test]

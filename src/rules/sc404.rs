@@ -21,26 +21,36 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
     let Some(fin) = facts.final_stage() else {
         return Outcome::fail(None, "no stages yet");
     };
-    let mut first_line = None;
+    let mut first: Option<(usize, usize)> = None;
     let mut tools: Vec<&str> = Vec::new();
-    for run in facts.lineage(fin.index).flat_map(|s| s.package_runs.iter()) {
-        for tool in run.names().filter(|p| is_build_tool(p)) {
-            first_line = first_line.or(Some(run.line)).min(Some(run.line));
-            if !tools.contains(&tool) {
-                tools.push(tool);
+    for stage in facts.lineage(fin.index) {
+        for run in &stage.package_runs {
+            for tool in run.names().filter(|p| is_build_tool(p)) {
+                if first.is_none_or(|(line, _)| run.line < line) {
+                    first = Some((run.line, stage.index));
+                }
+                if !tools.contains(&tool) {
+                    tools.push(tool);
+                }
             }
         }
     }
-    if tools.is_empty() {
+    let Some((line, owner)) = first else {
         return Outcome::pass(Some(fin.line), "no build tools in the final stage");
-    }
+    };
     let mb: u32 = tools.iter().map(|t| sizes::table().apt(t)).sum();
-    Outcome::fail(
-        first_line,
+    let list = tools.join(", ");
+    let message = if owner == fin.index {
+        format!("the final stage installs {list}: about {mb} MB of build tools the app never runs")
+    } else {
         format!(
-            "the final stage installs {}: about {mb} MB of build tools the app never runs",
-            tools.join(", ")
-        ),
+            "the final stage starts from stage `{}`, so it keeps everything that stage installed, {list} included: about {mb} MB of build tools the app never runs",
+            facts.stages[owner].label()
+        )
+    };
+    Outcome::fail(
+        Some(if owner == fin.index { line } else { fin.line }),
+        message,
     )
 }
 
@@ -76,5 +86,12 @@ mod tests {
             Consequence::BiggerImage,
         );
         assert!(o.message.contains("about 175 MB"), "{o:?}");
+        // Inherited from the stage it starts from: said so, at the FROM line.
+        let o = assert_fails(
+            &RULE,
+            "FROM python:3.11-slim AS base\nRUN apt-get update && apt-get install -y gcc\nFROM base\n",
+            "starts from stage `base`, so it keeps everything that stage installed, gcc included",
+        );
+        assert_eq!(o.line, Some(3));
     }
 }

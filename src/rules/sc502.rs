@@ -42,11 +42,10 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
             ),
         );
     }
-    let dirs: Vec<String> = facts
+    let first_dir = facts
         .installs_of(build.index)
-        .filter_map(|p| p.dir(build.base.python))
-        .collect();
-    let hint = match dirs.first() {
+        .find_map(|p| p.dir(build.base.python));
+    let hint = match first_dir {
         Some(d) => format!(" (it installed into {d})"),
         None => String::new(),
     };

@@ -69,6 +69,15 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
     }
 
     let program = command.map_or("gunicorn", |c| c.program.as_str());
+    if let Some(path) = command.and_then(|c| c.program_path.as_deref())
+        && !path.starts_with(&format!("{bin}/"))
+        && !path.starts_with(lands)
+    {
+        return Outcome::pass(
+            line,
+            format!("the command runs {path}, not one of the copied scripts"),
+        );
+    }
     let found = match command.and_then(|c| c.program_path.as_deref()) {
         Some(path) => path.starts_with(&format!("{bin}/")) || d.into_system(),
         None => d.into_system() || fin.state.on_path(&bin),

@@ -23,7 +23,10 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
     let wanted: Vec<String> = match fin.command.as_ref().and_then(|c| c.app.as_ref()) {
         Some(app) => app.candidates(),
         None => params.app_files.clone(),
-    };
+    }
+    .into_iter()
+    .map(|w| w.trim_start_matches("./").to_string())
+    .collect();
     let shown = wanted.first().cloned().unwrap_or_else(|| "app.py".into());
     if let Some(c) = fin.copies.iter().find(|c| c.whole_context) {
         return Outcome::fail(
@@ -35,27 +38,49 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
         )
         .because(Consequence::BiggerImage);
     }
-    let names = |s: &str, want: &str| {
-        let want_dir = want.ends_with('/');
-        common::basename(s) == common::basename(want) && (!want_dir || !s.ends_with(".py"))
+    // What a copy from another stage brings of that stage's own copies from the context.
+    let copied = |c: &CopyFact| {
+        let stage = c.from_stage().and_then(|i| facts.stages.get(i))?;
+        c.sources.iter().find_map(|s| stage.state.copied_under(s))
+    };
+    if let Some(c) = fin
+        .copies
+        .iter()
+        .find(|c| copied(c).is_some_and(|names| names.contains(".")))
+    {
+        return Outcome::fail(
+            Some(c.line),
+            format!(
+                "COPY --from={} {} brings that stage's copy of the whole build context (the Dockerfile, .git, tests, any .env) into the image; copy {shown} by name",
+                c.from.as_ref().map_or("", |f| f.text.as_str()),
+                c.sources.join(" ")
+            ),
+        )
+        .because(Consequence::BiggerImage);
+    }
+    let names = |source: &str, want: &str| {
+        let (s, w) = (common::basename(source), common::basename(want));
+        if want.ends_with('/') && source.ends_with(".py") {
+            return false;
+        }
+        s == w || (s.contains(['*', '?']) && glob(s, w))
     };
     let carries = |c: &CopyFact| {
         if c.sources.iter().any(|s| wanted.iter().any(|w| names(s, w))) {
             return true;
         }
         match c.from_stage() {
-            // A folder of code from the context (`COPY src/ /app/`).
-            None => c
-                .sources
-                .iter()
-                .any(|s| s.ends_with('/') && !s.trim_end_matches('/').is_empty()),
+            // A folder of code from the context (`COPY src/ /app/`, `COPY app .`).
+            None => c.sources.iter().any(|s| {
+                let base = common::basename(s);
+                !base.is_empty() && (s.ends_with('/') || !base.contains('.'))
+            }),
             // A folder of the build stage that the app was copied into.
-            Some(i) => facts.stages.get(i).is_some_and(|stage| {
-                c.sources.iter().any(|s| {
-                    stage.state.copied_under(s).is_some_and(|names| {
-                        names.contains(".")
-                            || wanted.iter().any(|w| names.contains(common::basename(w)))
-                    })
+            Some(_) => copied(c).is_some_and(|names| {
+                wanted.iter().any(|w| {
+                    names
+                        .iter()
+                        .any(|n| n == common::basename(w) || glob(n, common::basename(w)))
                 })
             }),
         }
@@ -70,6 +95,30 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
             ),
         ),
     }
+}
+
+/// `*.py` matches `app.py`: shell-style `*` and `?`, as COPY reads its sources.
+fn glob(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    // Iterative matching with one backtrack point: linear in practice, never exponential.
+    let (mut pi, mut ni, mut star, mut mark) = (0, 0, None, 0);
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ni;
+            pi += 1;
+        } else if let Some(sp) = star {
+            pi = sp + 1;
+            mark += 1;
+            ni = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
 }
 
 #[cfg(test)]
@@ -123,11 +172,26 @@ mod tests {
         // From the build stage, where the app was copied.
         assert_passes(
             &RULE,
-            "FROM python:3.11-slim AS b\nWORKDIR /src\nCOPY . .\nFROM python:3.11-slim\nCOPY --from=b /src /src\nCMD [\"gunicorn\", \"app:app\"]\n",
+            "FROM python:3.11-slim AS b\nWORKDIR /src\nCOPY app.py wsgi.py ./\nFROM python:3.11-slim\nCOPY --from=b /src /src\nCMD [\"gunicorn\", \"app:app\"]\n",
         );
         assert_passes(
             &RULE,
             "FROM python:3.11-slim AS b\nCOPY app.py /build/app.py\nFROM python:3.11-slim\nCOPY --from=b /build/app.py .\n",
+        );
+        assert_passes(&RULE, "FROM python:3.11-slim\nCOPY *.py /app/\n");
+        assert_passes(
+            &RULE,
+            "FROM python:3.11-slim\nCOPY app .\nCMD [\"python\", \"./app.py\"]\n",
+        );
+    }
+
+    #[test]
+    fn the_whole_context_through_the_build_stage_is_the_whole_context() {
+        assert_fails_as(
+            &RULE,
+            "FROM python:3.11 AS builder\nCOPY . /src\nFROM python:3.11-slim\nCOPY --from=builder /src .\n",
+            "copy of the whole build context",
+            Consequence::BiggerImage,
         );
     }
 }
