@@ -5,7 +5,9 @@
 
 #[doc(hidden)]
 pub mod bench_input;
+pub mod class;
 pub mod cli;
+pub mod compare;
 pub mod facts;
 pub mod grade;
 pub mod hints;

@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use stagecraft::class::report::ClassFormat;
+use stagecraft::cli::check::CheckFormat;
 use stagecraft::cli::{self, EXIT_OK, EXIT_USAGE, Format, Output};
 
 #[derive(Parser)]
@@ -23,8 +25,12 @@ struct Cli {
     pack: Option<PathBuf>,
     /// Work on this Dockerfile (created from the starter if missing) instead of the copy
     /// kept in the data folder.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "student")]
     file: Option<PathBuf>,
+    /// Work in this student's own folder of a shared data folder
+    /// (`STAGECRAFT_DATA_DIR/students/NAME/`), for a class.
+    #[arg(long, value_name = "NAME", env = "STAGECRAFT_STUDENT")]
+    student: Option<String>,
     /// Draw with ASCII only, for terminals without box-drawing glyphs.
     #[arg(long)]
     ascii: bool,
@@ -37,8 +43,11 @@ enum Command {
         /// The Dockerfile; `-` reads standard input.
         #[arg(default_value = "Dockerfile")]
         file: PathBuf,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Grade only this TODO (exit 0 when it passes): one autograding test per TODO.
+        #[arg(long, value_name = "N")]
+        todo: Option<u32>,
     },
     /// Print the stage flow, best-practice checks, estimated sizes and build commands.
     Analyze {
@@ -47,10 +56,49 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Build the baseline and your Dockerfile with Docker, measure and run both (exit 0:
+    /// yours builds and serves as non-root, 1: it does not, 2: usage, 3: no Docker engine).
+    Compare(cli::compare::Args),
     /// Work on lesson packs.
     Lessons {
         #[command(subcommand)]
         command: LessonsCommand,
+    },
+    /// For instructors: watch a class in a shared folder, grade its submissions.
+    Class {
+        #[command(subcommand)]
+        command: ClassCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ClassCommand {
+    /// A live view of the students working in DIR (the shared STAGECRAFT_DATA_DIR, or its
+    /// students/ folder): who passes what, who is stuck.
+    Watch {
+        dir: PathBuf,
+        /// Flag a student with no new ✓ for this many minutes.
+        #[arg(long, value_name = "MIN", default_value_t = 10)]
+        stuck_after: u64,
+        /// Read the folder every this many seconds.
+        #[arg(long, value_name = "SECS", default_value_t = 3)]
+        poll: u64,
+        /// Draw with ASCII only.
+        #[arg(long)]
+        ascii: bool,
+    },
+    /// Grade every submission: DIR/<name>/Dockerfile, DIR/<name>.Dockerfile, or the files named.
+    Grade {
+        #[arg(required = true, value_name = "DIR|FILES")]
+        inputs: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ClassFormat::Text)]
+        format: ClassFormat,
+        /// Write the report to this file (atomically) instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Threads to grade on (default: one per core).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
     },
 }
 
@@ -70,7 +118,7 @@ fn run(cli: Cli) -> Output {
         Some(Command::Lessons {
             command: LessonsCommand::Validate { dir },
         }) => cli::validate::run(dir.as_deref().or(pack_dir)),
-        Some(Command::Check { file, format }) => {
+        Some(Command::Check { file, format, todo }) => {
             // The input first: a file that cannot be read is reported before a pack problem.
             let input = match cli::read_input(&file) {
                 Ok(i) => i,
@@ -78,10 +126,49 @@ fn run(cli: Cli) -> Output {
             };
             match cli::load_pack(pack_dir) {
                 Ok(pack) => {
-                    let (out, code) = cli::check::run(&input, &pack, format);
+                    if let Some(n) = todo.filter(|n| !pack.lessons.iter().any(|l| l.todo == *n)) {
+                        let known: Vec<String> =
+                            pack.lessons.iter().map(|l| l.todo.to_string()).collect();
+                        return Output::error(format!(
+                            "--todo {n}: the pack has TODOs {}",
+                            known.join(", ")
+                        ));
+                    }
+                    let (out, code) = cli::check::report(&input, &pack, format, todo);
                     Output::out(out, code)
                 }
                 Err(e) => Output::error(e),
+            }
+        }
+        Some(Command::Class { command }) => {
+            let pack = match cli::load_pack(pack_dir) {
+                Ok(p) => p,
+                Err(e) => return Output::error(e),
+            };
+            match command {
+                ClassCommand::Watch {
+                    dir,
+                    stuck_after,
+                    poll,
+                    ascii,
+                } => {
+                    let stuck = std::time::Duration::from_secs(stuck_after.saturating_mul(60));
+                    let poll = std::time::Duration::from_secs(poll.max(1));
+                    match stagecraft::class::watch::run(&dir, pack, stuck, poll, ascii || cli.ascii)
+                    {
+                        Ok(()) => Output::default(),
+                        Err(e) => Output::error(e),
+                    }
+                }
+                ClassCommand::Grade {
+                    inputs,
+                    format,
+                    output,
+                    jobs,
+                } => match cli::class::grade(&inputs, &pack, format, output.as_deref(), jobs) {
+                    Ok(out) => Output::out(out, EXIT_OK),
+                    Err(e) => Output::error(e),
+                },
             }
         }
         Some(Command::Analyze { file, format }) => {
@@ -94,13 +181,27 @@ fn run(cli: Cli) -> Output {
                 Err(e) => Output::error(e),
             }
         }
+        // compare streams its progress and prints its own report: only the code is left.
+        Some(Command::Compare(args)) => Output {
+            code: cli::compare::main(args, pack_dir),
+            ..Output::default()
+        },
         None => match cli::load_pack(pack_dir) {
-            Ok(pack) => match stagecraft::tui::run(pack, cli.file.as_deref(), cli.ascii) {
+            Ok(pack) => match stagecraft::tui::run(pack, place(&cli), cli.ascii) {
                 Ok(()) => Output::default(),
                 Err(e) => Output::error(e),
             },
             Err(e) => Output::error(e),
         },
+    }
+}
+
+/// Where the tutorial works: `--file`, `--student` (or STAGECRAFT_STUDENT), or the lab.
+fn place(cli: &Cli) -> stagecraft::tui::Place<'_> {
+    match (&cli.file, &cli.student) {
+        (Some(f), _) => stagecraft::tui::Place::File(f),
+        (None, Some(name)) => stagecraft::tui::Place::Student(name),
+        (None, None) => stagecraft::tui::Place::Lab,
     }
 }
 

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::{EXIT_FAILING, EXIT_OK, Format, Input};
+use super::{EXIT_FAILING, EXIT_OK, Format, Input, autograde};
 use crate::grade::Analysis;
 use crate::pack::Pack;
 use crate::rules::{Consequence, Status};
@@ -38,9 +38,39 @@ struct JsonCheck<'a> {
     diagnostics: Vec<&'a Diagnostic>,
 }
 
+/// `check`'s output formats: for people, for programs, and for CI systems and autograders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    /// JUnit XML, one testcase per TODO.
+    Junit,
+    /// GitHub Actions annotations (`::error file=…,line=…::`).
+    Github,
+    /// SARIF 2.1.0, one result per failing rule.
+    Sarif,
+}
+
+impl From<Format> for CheckFormat {
+    fn from(f: Format) -> CheckFormat {
+        match f {
+            Format::Text => CheckFormat::Text,
+            Format::Json => CheckFormat::Json,
+        }
+    }
+}
+
 /// Renders the report; returns it with the exit code.
-pub fn run(input: &Input, pack: &Pack, format: Format) -> (String, u8) {
-    let analysis = Analysis::of(&input.text, pack);
+pub fn run(input: &Input, pack: &Pack, format: impl Into<CheckFormat>) -> (String, u8) {
+    report(input, pack, format.into(), None)
+}
+
+/// Renders the report of TODO `only` (every TODO when None); returns it with the exit code.
+pub fn report(input: &Input, pack: &Pack, format: CheckFormat, only: Option<u32>) -> (String, u8) {
+    let mut analysis = Analysis::of(&input.text, pack);
+    if let Some(n) = only {
+        analysis.todos.retain(|t| t.todo == n);
+    }
     let diagnostics: Vec<&Diagnostic> =
         input.warning.iter().chain(analysis.diagnostics()).collect();
     let code = if analysis.passed() == analysis.todos.len() {
@@ -49,7 +79,7 @@ pub fn run(input: &Input, pack: &Pack, format: Format) -> (String, u8) {
         EXIT_FAILING
     };
     let out = match format {
-        Format::Json => {
+        CheckFormat::Json => {
             let report = JsonCheck {
                 file: &input.name,
                 passed: analysis.passed(),
@@ -79,7 +109,10 @@ pub fn run(input: &Input, pack: &Pack, format: Format) -> (String, u8) {
             };
             serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
         }
-        Format::Text => text(input, &analysis, &diagnostics),
+        CheckFormat::Text => text(input, &analysis, &diagnostics),
+        CheckFormat::Junit => autograde::junit(&input.name, &analysis, &diagnostics),
+        CheckFormat::Github => autograde::github(&input.name, &analysis, &diagnostics),
+        CheckFormat::Sarif => autograde::sarif(&input.name, &analysis, pack),
     };
     (out, code)
 }

@@ -1,7 +1,10 @@
 //! Command-line views: thin wrappers that read a file, call the engine and print.
 
 pub mod analyze;
+pub mod autograde;
 pub mod check;
+pub mod class;
+pub mod compare;
 pub mod validate;
 
 use std::path::Path;

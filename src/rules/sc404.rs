@@ -85,7 +85,7 @@ mod tests {
             "MB of build tools",
             Consequence::BiggerImage,
         );
-        assert!(o.message.contains("about 175 MB"), "{o:?}");
+        assert!(o.message.contains("about 239 MB"), "{o:?}");
         // Inherited from the stage it starts from: said so, at the FROM line.
         let o = assert_fails(
             &RULE,

@@ -5,17 +5,20 @@
 //! (scrolls clamped, messages true, the file saved or the reason shown).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
+use super::disk::{self, DiskWorker, Reply, Request, Seen};
 use super::editor::{Editor, Pos};
 use super::highlight::{Highlighter, LineStyles};
 use super::keys::{self, Action, Context};
 use super::layout::{self, Panes};
 use super::storage::{self, Progress, Stamp, Workspace};
 use super::ui::{help, lesson};
+use crate::class::claim::Claim;
 use crate::grade::{Analysis, TodoVerdict};
 use crate::pack::{Lesson, Pack};
 use crate::report::diagram::{self, Diagram};
@@ -29,6 +32,13 @@ pub const RETRY_SAVE: Duration = Duration::from_secs(2);
 pub const WATCH_EVERY: Duration = Duration::from_millis(400);
 /// How long a message stays (unless what it says stops being true first).
 pub const NOTICE_FOR: Duration = Duration::from_secs(8);
+/// How long the tutorial's frames wait for the disk before carrying on (the disk thread
+/// keeps going; its answer is taken up on a later frame).
+pub const FRAME_IO_WAIT: Duration = Duration::from_millis(25);
+/// How long an explicit save (Ctrl-S, quitting) waits for a slow disk.
+pub const SAVE_WAIT: Duration = Duration::from_secs(4);
+/// A write in flight longer than this is called slow in the status line.
+pub const SLOW_WRITE: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
@@ -120,6 +130,16 @@ pub struct App {
     save_failure: Option<SaveFailure>,
     workspace: Option<Workspace>,
     disk: Disk,
+    /// Every read and write of the files, off the typing thread.
+    disk_io: DiskWorker,
+    /// How long a frame waits for the disk thread's answer.
+    io_wait: Duration,
+    /// A save of the Dockerfile is in flight.
+    saving: bool,
+    /// Progress changed while a progress write was in flight: write it again after.
+    progress_unsaved: bool,
+    /// Why the progress file could not be written, until it can.
+    progress_failure: Option<String>,
     conflict: Option<Conflict>,
     /// The end summary, shown beside the editor once every TODO passes.
     summary: bool,
@@ -136,6 +156,8 @@ pub struct App {
     farewell: Option<String>,
     session_start: Instant,
     seconds_before: u64,
+    /// Since when the current lesson's time is not yet counted in its record.
+    lesson_clock: Instant,
 }
 
 impl App {
@@ -147,6 +169,8 @@ impl App {
         ascii: bool,
         color: bool,
     ) -> App {
+        let mut progress = progress;
+        progress.fit_to(&pack);
         let mut editor = Editor::new(text);
         let (row, col) = progress.cursor;
         editor.place_cursor(Pos::new(row, col), false);
@@ -190,6 +214,13 @@ impl App {
             save_failure: None,
             workspace,
             disk,
+            disk_io: DiskWorker::start(),
+            // A library caller (and the tests) get each answer before `tick` returns;
+            // the terminal loop sets a frame's worth (`FRAME_IO_WAIT`).
+            io_wait: SAVE_WAIT,
+            saving: false,
+            progress_unsaved: false,
+            progress_failure: None,
             conflict: None,
             summary: false,
             find: None,
@@ -200,6 +231,7 @@ impl App {
             quit: false,
             farewell: None,
             session_start: Instant::now(),
+            lesson_clock: Instant::now(),
         };
         app.record_passes(None);
         app.highlight_visible();
@@ -310,11 +342,7 @@ impl App {
     }
 
     pub fn hints_used(&self) -> usize {
-        self.progress
-            .hints_used
-            .get(&self.current().todo)
-            .copied()
-            .unwrap_or(0)
+        self.progress.hints_used(self.current().todo)
     }
 
     /// The solution snippet is shown once the TODO passes, or after the last hint and a
@@ -418,15 +446,19 @@ impl App {
         self.analysis.todos.iter().map(|t| t.passed).collect()
     }
 
-    /// Notes passing TODOs; given the passes before this grading, says what changed
-    /// (never moves on by itself).
+    /// Notes each TODO's state in the progress record; given the passes before this
+    /// grading, says what changed (never moves on by itself).
     fn record_passes(&mut self, before: Option<Vec<bool>>) {
+        let now = storage::unix_now();
         for t in &self.analysis.todos {
-            if t.passed && !self.progress.passed.contains(&t.todo) {
-                self.progress.passed.push(t.todo);
+            let record = self.progress.todos.entry(t.todo).or_default();
+            if t.passed && !record.passed {
+                record.passed = true;
+                record.first_passed_at = Some(now);
             }
+            record.passes_now = t.passed;
+            record.failing_rule = t.failing().next().map(|r| r.id.clone());
         }
-        self.progress.passed.sort_unstable();
         let now = self.passes();
         let all = now.iter().all(|p| *p);
         if !all {
@@ -468,6 +500,7 @@ impl App {
         self.dirty = true;
         self.stale = true;
         self.last_edit = Some(now);
+        self.progress.changed_at = Some(storage::unix_now());
     }
 
     /// Re-grades and re-highlights after edits. The event loop calls this once per burst
@@ -525,96 +558,248 @@ impl App {
 
     // ---- Files ----
 
-    /// Saves the Dockerfile (when changed) and progress now.
-    pub fn save(&mut self) -> Result<(), String> {
-        let now = Instant::now();
+    /// How long each frame waits for the disk thread's answers (the terminal loop gives
+    /// it [`FRAME_IO_WAIT`]; the answers that come later are taken up on later frames).
+    pub fn set_io_wait(&mut self, wait: Duration) {
+        self.io_wait = wait;
+    }
+
+    /// From now on the files are written only while `claim` on a student folder holds.
+    pub fn guard_writes(&mut self, claim: Arc<Claim>) {
+        self.disk_io.send(Request::Guard(claim), Instant::now());
+    }
+
+    /// How long the oldest write has been waiting for the disk, once that is slow.
+    pub fn slow_write(&self) -> Option<Duration> {
+        self.disk_io
+            .oldest_write()
+            .map(|t| t.elapsed())
+            .filter(|d| *d >= SLOW_WRITE)
+    }
+
+    /// Whether an answer from the disk thread is awaited (the event loop comes back soon).
+    pub fn awaiting_disk(&self) -> bool {
+        !self.disk_io.idle()
+    }
+
+    /// Adds the time on the current lesson to its record.
+    fn count_lesson_time(&mut self) {
+        let secs = self.lesson_clock.elapsed().as_secs();
+        if secs > 0 {
+            let todo = self.current().todo;
+            self.progress.todo_mut(todo).seconds_spent += secs;
+            self.lesson_clock += Duration::from_secs(secs);
+        }
+    }
+
+    fn stamp_progress(&mut self) {
         let cursor = self.editor.cursor();
         self.progress.cursor = (cursor.row, cursor.col);
         self.progress.lesson = self.current().todo;
         self.progress.seconds_spent = self.seconds_spent();
+        self.count_lesson_time();
+    }
+
+    /// Saves the Dockerfile (when changed) and progress now. A slow disk is waited for up
+    /// to [`SAVE_WAIT`]; past that the write goes on in the background and this says so.
+    pub fn save(&mut self) -> Result<(), String> {
+        self.stamp_progress();
         let Some(ws) = self.workspace.clone() else {
             self.dirty = false;
             return Ok(());
         };
+        let deadline = Instant::now() + SAVE_WAIT.max(self.io_wait);
+        let changed_too = || {
+            format!(
+                "{}: not saved: it changed on disk too",
+                ws.dockerfile.display()
+            )
+        };
+        // Earlier requests first: what they find decides what may be written.
+        self.settle_io(deadline);
         if self.dirty {
             if self.conflict.is_some() {
+                return Err(changed_too());
+            }
+            if !self.saving {
+                self.send_save();
+            }
+            self.settle_io(deadline);
+            if self.conflict.is_some() {
+                return Err(changed_too());
+            }
+            if self.saving {
                 return Err(format!(
-                    "{}: not saved: it changed on disk too",
+                    "{}: still saving: the folder is slow (your text is safe here; it keeps trying)",
                     ws.dockerfile.display()
                 ));
             }
-            // Never write over an edit made elsewhere since the last look.
-            if self.look_at_disk(now) {
-                return Err(format!(
-                    "{}: not saved: it changed on disk too",
-                    ws.dockerfile.display()
-                ));
-            }
-            let text = self.text();
-            match storage::save_dockerfile(&ws.dockerfile, &text) {
-                Ok(stamp) => {
-                    self.disk.stamp = stamp;
-                    self.disk.hash = storage::content_hash(text.as_bytes());
-                    self.dirty = false;
-                    if self.save_failure.take().is_some() {
-                        self.set_notice("Saved again: the file is up to date.", Tone::Good);
-                    }
-                }
-                Err(e) => {
-                    self.save_failure = Some(SaveFailure {
-                        message: format!("{e} (your text is safe here; retrying)"),
-                        retry_at: now + RETRY_SAVE,
-                    });
-                    return Err(e);
-                }
+            if let Some(f) = &self.save_failure {
+                return Err(f.message.clone());
             }
         }
-        ws.save_progress(&self.progress)
+        self.send_progress();
+        self.settle_io(deadline);
+        if self.disk_io.pending(disk::Kind::Progress) {
+            return Err(format!(
+                "{}: still saving: the folder is slow",
+                ws.progress_file.display()
+            ));
+        }
+        match &self.progress_failure {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
     }
 
-    /// Autosave, retries, the file watch and message expiry; called by the event loop.
-    /// Returns whether anything on screen changed.
+    /// Autosave, retries, the file watch, the disk thread's answers and message expiry;
+    /// called by the event loop. Returns whether anything on screen changed.
     pub fn tick(&mut self, now: Instant) -> bool {
         let mut changed = self.expire_notice(now);
-        if self.workspace.is_some() && self.disk.next_look.is_none_or(|t| now >= t) {
+        changed |= self.settle_io(Instant::now());
+        if self.workspace.is_some()
+            && self.conflict.is_none()
+            && self.disk_io.idle()
+            && self.disk.next_look.is_none_or(|t| now >= t)
+        {
             self.disk.next_look = Some(now + WATCH_EVERY);
-            changed |= self.look_at_disk(now);
+            if let Some(ws) = &self.workspace {
+                let look = Request::Look {
+                    path: ws.dockerfile.clone(),
+                    known: self.disk.stamp,
+                };
+                self.disk_io.send(look, Instant::now());
+            }
+            changed |= self.settle_io(Instant::now() + self.io_wait);
         }
         let due = self
             .last_edit
             .is_some_and(|t| now.duration_since(t) >= AUTOSAVE_AFTER)
             && self.save_failure.as_ref().is_none_or(|f| now >= f.retry_at);
-        if self.dirty && due && self.conflict.is_none() {
-            let _ = self.save();
+        if self.dirty && due && self.conflict.is_none() && !self.saving {
+            self.stamp_progress();
+            self.send_save();
+            self.settle_io(Instant::now() + self.io_wait);
             changed = true;
+        }
+        // While a write is slow the status line counts its seconds.
+        changed | self.slow_write().is_some()
+    }
+
+    fn send_save(&mut self) {
+        let Some(ws) = &self.workspace else {
+            return;
+        };
+        let save = Request::Save {
+            path: ws.dockerfile.clone(),
+            text: self.editor.text(),
+            known: self.disk.stamp,
+            known_hash: self.disk.hash,
+        };
+        self.disk_io.send(save, Instant::now());
+        self.saving = true;
+    }
+
+    /// Writes the progress record (after the one in flight, if any).
+    fn send_progress(&mut self) {
+        let Some(ws) = &self.workspace else {
+            return;
+        };
+        if self.disk_io.pending(disk::Kind::Progress) {
+            self.progress_unsaved = true;
+            return;
+        }
+        let request = Request::Progress {
+            workspace: ws.clone(),
+            progress: self.progress.clone(),
+        };
+        self.disk_io.send(request, Instant::now());
+    }
+
+    /// Takes up the disk thread's answers, waiting until `deadline` for those in flight.
+    /// Returns whether anything on screen changed.
+    fn settle_io(&mut self, deadline: Instant) -> bool {
+        let mut changed = false;
+        while let Some(reply) = self.disk_io.recv_until(deadline) {
+            changed |= self.on_reply(reply);
         }
         changed
     }
 
-    /// Looks at the file on disk: an edit made elsewhere is loaded when the buffer has no
-    /// edits of its own, and asked about when it has. Returns whether something happened.
-    fn look_at_disk(&mut self, now: Instant) -> bool {
-        let Some(ws) = &self.workspace else {
-            return false;
-        };
-        let path = ws.dockerfile.clone();
-        let stamp = storage::stamp(&path);
-        if stamp == self.disk.stamp || self.conflict.is_some() {
+    fn on_reply(&mut self, reply: Reply) -> bool {
+        let now = Instant::now();
+        match reply {
+            Reply::Looked(seen) => self.on_seen(seen, now),
+            Reply::ChangedBeforeSave { stamp, bytes } => {
+                self.saving = false;
+                self.on_seen(Seen::Changed { stamp, bytes }, now)
+            }
+            Reply::Saved {
+                result: Ok(stamp),
+                hash,
+            } => {
+                self.saving = false;
+                self.disk.stamp = stamp;
+                self.disk.hash = hash;
+                // Typing while it was written leaves the buffer dirty for the next save.
+                if hash == storage::content_hash(self.editor.text().as_bytes()) {
+                    self.dirty = false;
+                }
+                if self.save_failure.take().is_some() {
+                    self.set_notice("Saved again: the file is up to date.", Tone::Good);
+                }
+                self.send_progress();
+                true
+            }
+            Reply::Saved { result: Err(e), .. } => {
+                self.saving = false;
+                self.save_failure = Some(SaveFailure {
+                    message: format!("{e} (your text is safe here; retrying)"),
+                    retry_at: now + RETRY_SAVE,
+                });
+                true
+            }
+            Reply::ProgressSaved(result) => {
+                let failed_before = self.progress_failure.is_some();
+                self.progress_failure = result.err();
+                if let Some(e) = self.progress_failure.clone() {
+                    self.set_notice(e, Tone::Warn);
+                } else if failed_before {
+                    self.set_notice("Progress saved again.", Tone::Good);
+                }
+                if std::mem::take(&mut self.progress_unsaved) {
+                    self.send_progress();
+                }
+                true
+            }
+        }
+    }
+
+    /// What a look at the file on disk found: an edit made elsewhere is loaded when the
+    /// buffer has no edits of its own, and asked about when it has. Returns whether
+    /// something happened.
+    fn on_seen(&mut self, seen: Seen, now: Instant) -> bool {
+        if self.conflict.is_some() {
             return false;
         }
-        let Some(stamp) = stamp else {
-            // Deleted elsewhere: write the text back on the next autosave.
-            self.disk.stamp = None;
-            self.edited(now);
-            self.stale = false;
-            self.set_notice(
-                format!("{} was removed; saving your text again.", path.display()),
-                Tone::Warn,
-            );
-            return true;
-        };
-        let Ok(bytes) = std::fs::read(&path) else {
+        let Some(path) = self.workspace.as_ref().map(|w| w.dockerfile.clone()) else {
             return false;
+        };
+        let (stamp, bytes) = match seen {
+            Seen::Unchanged | Seen::Unreadable => return false,
+            Seen::Gone if self.disk.stamp.is_none() => return false,
+            Seen::Gone => {
+                // Deleted elsewhere: write the text back on the next autosave.
+                self.disk.stamp = None;
+                self.edited(now);
+                self.stale = false;
+                self.set_notice(
+                    format!("{} was removed; saving your text again.", path.display()),
+                    Tone::Warn,
+                );
+                return true;
+            }
+            Seen::Changed { stamp, bytes } => (stamp, bytes),
         };
         let hash = storage::content_hash(&bytes);
         if hash == self.disk.hash {
@@ -694,12 +879,8 @@ impl App {
     }
 
     fn save_progress_only(&mut self) {
-        self.progress.lesson = self.current().todo;
-        if let Some(ws) = &self.workspace
-            && let Err(e) = ws.save_progress(&self.progress)
-        {
-            self.set_notice(e, Tone::Warn);
-        }
+        self.stamp_progress();
+        self.send_progress();
     }
 
     /// What to do with text that cannot be saved when the session ends.
@@ -977,9 +1158,10 @@ impl App {
                     self.reset(now);
                 } else {
                     let todo = self.current().todo;
-                    self.progress
-                        .hints_used
-                        .insert(todo, self.current().hints.len() + 1);
+                    let hints = self.current().hints.len();
+                    let record = self.progress.todo_mut(todo);
+                    record.hints = hints;
+                    record.solution_shown = true;
                     self.scroll_lesson_to_newest_hint();
                     self.save_progress_only();
                 }
@@ -1005,10 +1187,8 @@ impl App {
                     self.farewell = kept
                         .and_then(Result::ok)
                         .map(|p| format!("your unsaved text is in {}", p.display()));
-                    let _ = self
-                        .workspace
-                        .as_ref()
-                        .map(|ws| ws.save_progress(&self.progress));
+                    self.save_progress_only();
+                    self.settle_io(Instant::now() + SAVE_WAIT);
                     self.dirty = false;
                     self.conflict = None;
                     self.quit = true;
@@ -1137,6 +1317,7 @@ impl App {
     // ---- Lessons, hints, scrolling ----
 
     pub fn go_to_lesson(&mut self, index: usize) {
+        self.count_lesson_time();
         self.lesson = index.min(self.pack.lessons.len() - 1);
         self.lesson_scroll = 0;
         self.expire_notice(Instant::now());
@@ -1179,7 +1360,7 @@ impl App {
         let hints = self.current().hints.len();
         let used = self.hints_used();
         if used < hints {
-            self.progress.hints_used.insert(todo, used + 1);
+            self.progress.todo_mut(todo).hints = used + 1;
             self.set_notice(
                 format!("Hint {} of {hints} shown in the lesson pane.", used + 1),
                 Tone::Info,

@@ -2,6 +2,7 @@
 //! [`ui`], files in [`storage`], keys in [`keys`].
 
 pub mod app;
+pub mod disk;
 pub mod editor;
 pub mod highlight;
 pub mod input;
@@ -44,9 +45,63 @@ fn restore_terminal() {
     );
 }
 
-/// Opens the tutorial on `file` (or the lab copy in the data folder).
-pub fn run(pack: Pack, file: Option<&Path>, ascii: bool) -> Result<(), String> {
-    let workspace = Workspace::open(file, &pack)?;
+/// Where the tutorial works: the lab copy in the data folder, a file of the learner's
+/// own, or a student's folder in a shared data folder.
+pub enum Place<'a> {
+    Lab,
+    File(&'a Path),
+    /// `--student NAME`: `DIR/students/<name>/`.
+    Student(&'a str),
+}
+
+/// Opens the tutorial on `place`.
+pub fn run(pack: Pack, place: Place, ascii: bool) -> Result<(), String> {
+    let mut notes: Vec<String> = Vec::new();
+    let mut claim = None;
+    let workspace = match place {
+        Place::Lab => Workspace::open(None, &pack)?,
+        Place::File(f) => Workspace::open(Some(f), &pack)?,
+        Place::Student(name) => {
+            let safe = crate::class::sanitize_student(name)?;
+            if !safe.changes.is_empty() {
+                notes.push(format!(
+                    "Your folder is named {:?}: {}.",
+                    safe.folder,
+                    safe.changes.join(", ")
+                ));
+            }
+            let folder = storage::data_dir()?
+                .join(crate::class::STUDENTS)
+                .join(&safe.folder);
+            let (c, note) = crate::class::claim::Claim::take(&folder, name)?;
+            notes.extend(note.map(|n| format!("{}: {n}.", folder.display())));
+            c.keep_alive();
+            claim = Some(c);
+            match Workspace::for_student(&folder, &pack) {
+                Ok(ws) => ws,
+                Err(e) => {
+                    if let Some(c) = &claim {
+                        c.release();
+                    }
+                    return Err(e);
+                }
+            }
+        }
+    };
+    let result = run_in(pack, workspace, claim.clone(), notes, ascii);
+    if let Some(c) = claim {
+        c.release();
+    }
+    result
+}
+
+fn run_in(
+    pack: Pack,
+    workspace: Workspace,
+    claim: Option<Arc<crate::class::claim::Claim>>,
+    notes: Vec<String>,
+    ascii: bool,
+) -> Result<(), String> {
     let bytes = std::fs::read(&workspace.dockerfile)
         .map_err(|e| format!("{}: cannot read: {e}", workspace.dockerfile.display()))?;
     let (text, warning) = crate::syntax::decode(&bytes);
@@ -57,15 +112,21 @@ pub fn run(pack: Pack, file: Option<&Path>, ascii: bool) -> Result<(), String> {
         data_dir: workspace.progress_file.parent().map(Path::to_path_buf),
         text: None,
     }));
-    let note = progress_note.or(warning.map(|w| {
+    let mut notes = notes;
+    notes.extend(progress_note);
+    notes.extend(warning.map(|w| {
         format!(
             "line {}: {} (saving will write it back as UTF-8)",
             w.line, w.message
         )
     }));
     let mut app = App::new(pack, &text, progress, Some(workspace), ascii, color);
-    if let Some(n) = note {
-        app.announce(n);
+    app.set_io_wait(app::FRAME_IO_WAIT);
+    if let Some(c) = claim {
+        app.guard_writes(c);
+    }
+    if !notes.is_empty() {
+        app.announce(notes.join(" "));
     }
 
     // SIGTERM and SIGHUP save the file first; the loop sees the flag within one poll.
@@ -154,6 +215,10 @@ fn event_loop(
         };
         if keys.holding() {
             wait = wait.min(input::TAIL_WINDOW);
+        }
+        if app.awaiting_disk() {
+            // The disk thread's answer is taken up (and a slow write counted) soon.
+            wait = wait.min(Duration::from_millis(50));
         }
         redraw = false;
         if event::poll(wait)? {

@@ -16,30 +16,154 @@ use serde::{Deserialize, Serialize};
 
 use crate::pack::Pack;
 
+/// What one learner has done with one Dockerfile. Kept in memory per TODO; written in the
+/// shape [`ProgressOnDisk`] gives it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(from = "ProgressOnDisk", into = "ProgressOnDisk")]
 pub struct Progress {
     /// The TODO number of the lesson on screen.
     pub lesson: u32,
-    /// Hints revealed, by TODO number; one more than the lesson's hints once the learner has
-    /// confirmed they want the solution.
-    pub hints_used: BTreeMap<u32, usize>,
-    /// TODOs that have passed at least once.
-    pub passed: Vec<u32>,
     pub seconds_spent: u64,
     /// Cursor (row, column) in the Dockerfile.
     pub cursor: (usize, usize),
+    /// When the text last changed (Unix seconds), for the instructor's view.
+    pub changed_at: Option<u64>,
+    /// By TODO number.
+    pub todos: BTreeMap<u32, TodoProgress>,
+}
+
+/// One TODO's record, so that the instructor's views need no re-grading guesswork.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TodoProgress {
+    /// It has passed at least once.
+    pub passed: bool,
+    /// When it first passed (Unix seconds); None for a pass recorded before version 2.
+    pub first_passed_at: Option<u64>,
+    /// Hints revealed.
+    pub hints: usize,
+    /// The learner confirmed they wanted the solution.
+    pub solution_shown: bool,
+    /// Seconds with this lesson on screen.
+    pub seconds_spent: u64,
+    /// It passes as last graded.
+    pub passes_now: bool,
+    /// The first rule failing as last graded (`SC503`).
+    pub failing_rule: Option<String>,
+}
+
+impl Progress {
+    pub fn todo(&self, todo: u32) -> TodoProgress {
+        self.todos.get(&todo).cloned().unwrap_or_default()
+    }
+
+    pub fn todo_mut(&mut self, todo: u32) -> &mut TodoProgress {
+        self.todos.entry(todo).or_default()
+    }
+
+    /// Hints revealed for `todo`, plus one once the solution is shown (as the tutorial
+    /// counts its F2 presses).
+    pub fn hints_used(&self, todo: u32) -> usize {
+        self.todos
+            .get(&todo)
+            .map_or(0, |t| t.hints + usize::from(t.solution_shown))
+    }
+
+    /// Fits the record to the pack's lessons: version 1 stored a shown solution as one
+    /// hint more than the lesson has.
+    pub fn fit_to(&mut self, pack: &Pack) {
+        for lesson in &pack.lessons {
+            if let Some(t) = self.todos.get_mut(&lesson.todo)
+                && t.hints > lesson.hints.len()
+            {
+                t.hints = lesson.hints.len();
+                t.solution_shown = true;
+            }
+        }
+    }
+}
+
+/// The progress entry as written: version 2's per-TODO records, plus version 1's fields
+/// (`hints_used`, `passed`) derived from them, so that an older stagecraft on another seat
+/// of a shared folder still reads the hints and passes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+struct ProgressOnDisk {
+    lesson: u32,
+    hints_used: BTreeMap<u32, usize>,
+    passed: Vec<u32>,
+    seconds_spent: u64,
+    cursor: (usize, usize),
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changed_at: Option<u64>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    todos: BTreeMap<u32, TodoProgress>,
+}
+
+impl From<ProgressOnDisk> for Progress {
+    fn from(d: ProgressOnDisk) -> Progress {
+        let mut todos = d.todos;
+        if todos.is_empty() {
+            // Version 1: only the hint counts and the TODOs that passed.
+            for (todo, hints) in d.hints_used {
+                todos.entry(todo).or_default().hints = hints;
+            }
+            for todo in d.passed {
+                todos.entry(todo).or_default().passed = true;
+            }
+        }
+        Progress {
+            lesson: d.lesson,
+            seconds_spent: d.seconds_spent,
+            cursor: d.cursor,
+            changed_at: d.changed_at,
+            todos,
+        }
+    }
+}
+
+impl From<Progress> for ProgressOnDisk {
+    fn from(p: Progress) -> ProgressOnDisk {
+        ProgressOnDisk {
+            lesson: p.lesson,
+            hints_used: p
+                .todos
+                .keys()
+                .map(|&n| (n, p.hints_used(n)))
+                .filter(|(_, h)| *h > 0)
+                .collect(),
+            passed: p
+                .todos
+                .iter()
+                .filter(|(_, t)| t.passed)
+                .map(|(n, _)| *n)
+                .collect(),
+            seconds_spent: p.seconds_spent,
+            cursor: p.cursor,
+            changed_at: p.changed_at,
+            todos: p.todos,
+        }
+    }
 }
 
 /// The progress file's format; bump it when a field changes meaning, and read the older
-/// ones in [`read_progress`].
-pub const PROGRESS_VERSION: u32 = 1;
+/// ones in [`read_progress`]. Version 2 added the per-TODO records (`todos`, `changed_at`)
+/// and keys files inside the progress file's folder by their relative path (a shared
+/// folder is mounted at different paths on different seats).
+pub const PROGRESS_VERSION: u32 = 2;
 
 /// Progress for every Dockerfile the learner has worked on, keyed by its path.
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct ProgressFile {
-    version: u32,
-    files: BTreeMap<String, Progress>,
+pub struct ProgressFile {
+    pub version: u32,
+    pub files: BTreeMap<String, Progress>,
+}
+
+/// Seconds since the Unix epoch, now.
+pub fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// What the file on disk looked like when last read or written, to notice edits made
@@ -118,38 +242,51 @@ pub fn data_dir() -> Result<PathBuf, String> {
 }
 
 impl Workspace {
-    /// The default lab (a copy of the starter in the data folder), or `file`. A missing
-    /// Dockerfile is created from the starter, with the app's files beside it so that
-    /// `docker build` works in that folder.
+    /// The default lab (a copy of the starter in the data folder), or `file`; a missing
+    /// Dockerfile is created from the starter.
     pub fn open(file: Option<&Path>, pack: &Pack) -> Result<Workspace, String> {
         let data = data_dir()?;
         let dockerfile = match file {
             Some(f) => f.to_path_buf(),
             None => data.join("lab").join("Dockerfile"),
         };
-        if !dockerfile.exists() {
-            let folder = dockerfile
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            fs::create_dir_all(folder)
-                .map_err(|e| format!("{}: cannot create: {e}", folder.display()))?;
-            write_atomic(&dockerfile, pack.starter.text.as_bytes())?;
-            for f in &pack.exercise_files {
-                let name = Path::new(&f.path).file_name().unwrap_or_default();
-                let target = folder.join(name);
-                if !target.exists() {
-                    write_atomic(&target, f.text.as_bytes())?;
-                }
-            }
-        }
+        create_from_starter(&dockerfile, pack)?;
         Ok(Workspace {
             dockerfile,
             progress_file: data.join("progress.json"),
         })
     }
 
+    /// A student's own folder in a shared data folder (`DIR/students/<name>/`): their
+    /// Dockerfile (created from the starter) and their progress file.
+    pub fn for_student(folder: &Path, pack: &Pack) -> Result<Workspace, String> {
+        let dockerfile = folder.join(crate::class::DOCKERFILE);
+        create_from_starter(&dockerfile, pack)?;
+        Ok(Workspace {
+            dockerfile,
+            progress_file: folder.join(crate::class::PROGRESS),
+        })
+    }
+    /// The Dockerfile's key in the progress file: its path relative to the progress file's
+    /// folder when it is inside it (the same on every seat that mounts a shared folder),
+    /// else its absolute path.
     fn key(&self) -> String {
+        let file = self.legacy_key();
+        let dir = self
+            .progress_file
+            .parent()
+            .and_then(|d| fs::canonicalize(d).ok());
+        match dir
+            .as_deref()
+            .and_then(|d| Path::new(&file).strip_prefix(d).ok())
+        {
+            Some(rel) => rel.display().to_string(),
+            None => file,
+        }
+    }
+
+    /// Version 1's key: always the absolute path.
+    fn legacy_key(&self) -> String {
         fs::canonicalize(&self.dockerfile)
             .unwrap_or_else(|_| self.dockerfile.clone())
             .display()
@@ -160,7 +297,11 @@ impl Workspace {
     pub fn load_progress(&self) -> (Progress, Option<String>) {
         match read_progress(&self.progress_file) {
             Ok(file) => (
-                file.files.get(&self.key()).cloned().unwrap_or_default(),
+                file.files
+                    .get(&self.key())
+                    .or_else(|| file.files.get(&self.legacy_key()))
+                    .cloned()
+                    .unwrap_or_default(),
                 None,
             ),
             Err(why) => {
@@ -185,7 +326,12 @@ impl Workspace {
     pub fn save_progress(&self, progress: &Progress) -> Result<(), String> {
         let mut file = read_progress(&self.progress_file).unwrap_or_default();
         file.version = PROGRESS_VERSION;
-        file.files.insert(self.key(), progress.clone());
+        let key = self.key();
+        let legacy = self.legacy_key();
+        if legacy != key {
+            file.files.remove(&legacy);
+        }
+        file.files.insert(key, progress.clone());
         let json = serde_json::to_vec_pretty(&file).map_err(|e| e.to_string())?;
         if let Some(dir) = self.progress_file.parent() {
             fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -212,6 +358,28 @@ impl Workspace {
     pub fn rescue(&self, text: &str) -> Result<PathBuf, String> {
         rescue(&self.dockerfile, self.progress_file.parent(), text)
     }
+}
+
+/// Creates a missing Dockerfile from the starter, with the app's files beside it so that
+/// `docker build` works in that folder. An existing file is the learner's: left alone.
+fn create_from_starter(dockerfile: &Path, pack: &Pack) -> Result<(), String> {
+    if dockerfile.exists() {
+        return Ok(());
+    }
+    let folder = dockerfile
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(folder).map_err(|e| format!("{}: cannot create: {e}", folder.display()))?;
+    write_atomic(dockerfile, pack.starter.text.as_bytes())?;
+    for f in &pack.exercise_files {
+        let name = Path::new(&f.path).file_name().unwrap_or_default();
+        let target = folder.join(name);
+        if !target.exists() {
+            write_atomic(&target, f.text.as_bytes())?;
+        }
+    }
+    Ok(())
 }
 
 /// See [`Workspace::rescue`]; also used by the panic hook, which has only the paths.
@@ -242,7 +410,8 @@ fn file_name(p: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn read_progress(path: &Path) -> Result<ProgressFile, String> {
+/// Reads a progress file of any version; a missing file is empty progress.
+pub fn read_progress(path: &Path) -> Result<ProgressFile, String> {
     match fs::read(path) {
         Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
             format!(
@@ -346,6 +515,66 @@ mod tests {
         fs::write(&file, "FROM mine\n").unwrap();
         Workspace::open(Some(&file), &pack).unwrap();
         assert_eq!(fs::read_to_string(&file).unwrap(), "FROM mine\n");
+    }
+
+    #[test]
+    fn version_1_progress_is_read_and_written_back_as_version_2() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = Pack::embedded().unwrap();
+        let data = fs::canonicalize(dir.path()).unwrap();
+        let ws = Workspace::open(Some(&data.join("lab/Dockerfile")), &pack).unwrap();
+        let ws = Workspace {
+            progress_file: data.join("progress.json"),
+            ..ws
+        };
+        // Written by version 1: an absolute key, a shown solution as one hint too many.
+        let v1 = serde_json::json!({"version": 1, "files": {
+            data.join("lab/Dockerfile").display().to_string(): {
+                "lesson": 3, "hints_used": {"2": 4, "3": 1}, "passed": [1, 2],
+                "seconds_spent": 100, "cursor": [4, 2]}}});
+        fs::write(&ws.progress_file, v1.to_string()).unwrap();
+        let (mut p, note) = ws.load_progress();
+        assert_eq!(note, None);
+        p.fit_to(&pack);
+        assert_eq!((p.lesson, p.seconds_spent, p.cursor), (3, 100, (4, 2)));
+        let two = p.todo(2);
+        assert!(
+            two.passed && two.solution_shown && two.hints == 3,
+            "{two:?}"
+        );
+        assert_eq!(two.first_passed_at, None, "version 1 did not say when");
+        assert_eq!(p.hints_used(2), 4);
+        assert_eq!(p.todo(3).hints, 1);
+        assert!(!p.todo(3).passed);
+
+        ws.save_progress(&p).unwrap();
+        let v2: serde_json::Value =
+            serde_json::from_slice(&fs::read(&ws.progress_file).unwrap()).unwrap();
+        assert_eq!(v2["version"], 2);
+        let files = v2["files"].as_object().unwrap();
+        assert_eq!(files.len(), 1, "the absolute key is replaced: {files:?}");
+        let entry = &files["lab/Dockerfile"];
+        // Version 1's fields stay readable by an older stagecraft on another seat.
+        assert_eq!(entry["hints_used"], serde_json::json!({"2": 4, "3": 1}));
+        assert_eq!(entry["passed"], serde_json::json!([1, 2]));
+        assert_eq!(entry["todos"]["2"]["solution_shown"], true);
+        assert_eq!(ws.load_progress().0, p);
+    }
+
+    #[test]
+    fn a_student_folder_holds_the_dockerfile_and_progress() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = Pack::embedded().unwrap();
+        let folder = dir.path().join("students/Ada");
+        let ws = Workspace::for_student(&folder, &pack).unwrap();
+        assert_eq!(ws.dockerfile, folder.join("Dockerfile"));
+        assert!(folder.join("app.py").exists());
+        let mut p = Progress::default();
+        p.todo_mut(1).first_passed_at = Some(5);
+        ws.save_progress(&p).unwrap();
+        let file = read_progress(&folder.join("progress.json")).unwrap();
+        // Keyed the same on every seat, wherever the share is mounted.
+        assert_eq!(file.files.keys().collect::<Vec<_>>(), ["Dockerfile"]);
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 .enumerate()
                 .map(|(i, (l, v))| {
                     let m = if v.passed { theme.ok() } else { theme.bad() };
-                    let hints = app.progress().hints_used.get(&l.todo).copied().unwrap_or(0);
+                    let hints = app.progress().hints_used(l.todo);
                     let hint_note = match hints {
                         0 => String::new(),
                         1 => "  (1 hint)".into(),
@@ -124,19 +124,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 pub fn draw_summary(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let width = area.width.saturating_sub(2) as usize;
     let secs = app.seconds_spent();
-    // A confirmed solution is stored as one more than the hints; count only hints.
     let hints: usize = app
         .pack()
         .lessons
         .iter()
-        .map(|l| {
-            app.progress()
-                .hints_used
-                .get(&l.todo)
-                .copied()
-                .unwrap_or(0)
-                .min(l.hints.len())
-        })
+        .map(|l| app.progress().todo(l.todo).hints.min(l.hints.len()))
         .sum();
     let cmp = crate::report::sizes::compare(&app.analysis().facts, &app.pack().params);
     let file = app.file_name();

@@ -17,6 +17,8 @@ pub fn draw(buf: &mut Buffer, top: Rect, keys_row: Rect, app: &App, theme: &Them
     let sep = theme.sep();
     let saved = if app.save_problem().is_some() {
         "NOT SAVED"
+    } else if app.slow_write().is_some() {
+        "saving"
     } else if app.is_dirty() {
         "unsaved"
     } else {
@@ -31,6 +33,14 @@ pub fn draw(buf: &mut Buffer, top: Rect, keys_row: Rect, app: &App, theme: &Them
         Some((
             format!("Not saved: {p}"),
             theme.fg(Color::Red).add_modifier(Modifier::BOLD),
+        ))
+    } else if let Some(d) = app.slow_write() {
+        Some((
+            format!(
+                "Saving in the background: the folder is slow ({} s); keep typing, nothing is lost.",
+                d.as_secs()
+            ),
+            theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
         ))
     } else {
         app.notice().map(|n| {

@@ -1,0 +1,311 @@
+//! `check`'s formats for CI and autograders: JUnit XML (one testcase per TODO), GitHub
+//! workflow commands (`::error file=…,line=…::`), and SARIF 2.1.0 (one result per failing
+//! rule, the rule's own words as its metadata).
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use serde_json::{Value, json};
+
+use crate::grade::{Analysis, RuleVerdict};
+use crate::pack::Pack;
+use crate::rules;
+use crate::syntax::{Diagnostic, DiagnosticLevel};
+
+/// Text made safe inside XML or HTML, as element text or a quoted attribute. Characters
+/// XML 1.0 does not allow (most control characters) become U+FFFD.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A failing rule as one line: `SC101 line 14: message (the build fails)`.
+fn rule_line(r: &RuleVerdict) -> String {
+    let at = r.line.map(|l| format!(" line {l}")).unwrap_or_default();
+    let cost = r
+        .consequence
+        .map(|c| format!(" ({})", c.phrase()))
+        .unwrap_or_default();
+    format!("{}{at}: {}{cost}", r.id, r.message)
+}
+
+/// JUnit XML: a testsuite for the file, a testcase per TODO; a failing TODO's failure
+/// carries every failing rule's message. Syntax diagnostics go to `system-out`.
+pub fn junit(file: &str, analysis: &Analysis, diagnostics: &[&Diagnostic]) -> String {
+    let tests = analysis.todos.len();
+    let failures = tests - analysis.passed();
+    let e = escape_markup;
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"stagecraft\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">"
+    );
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">",
+        e(file)
+    );
+    for todo in &analysis.todos {
+        let name = format!("TODO {}: {}", todo.todo, todo.title);
+        let line = todo
+            .failing()
+            .find_map(|r| r.line)
+            .map(|l| format!(" line=\"{l}\""))
+            .unwrap_or_default();
+        let _ = write!(
+            out,
+            "    <testcase classname=\"stagecraft.{}\" name=\"{}\" file=\"{}\"{line}",
+            e(&todo.id),
+            e(&name),
+            e(file)
+        );
+        if todo.passed {
+            out.push_str("/>\n");
+            continue;
+        }
+        let failing: Vec<&RuleVerdict> = todo.failing().collect();
+        let first = failing.first().map(|r| rule_line(r)).unwrap_or_default();
+        let body: Vec<String> = failing.iter().map(|r| rule_line(r)).collect();
+        let _ = writeln!(
+            out,
+            ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
+            e(&first),
+            e(failing.first().map_or("", |r| r.id.as_str())),
+            e(&body.join("\n"))
+        );
+    }
+    if !diagnostics.is_empty() {
+        let lines: Vec<String> = diagnostics
+            .iter()
+            .map(|d| format!("{file}:{}:{}: {}", d.line, d.column, d.message))
+            .collect();
+        let _ = writeln!(out, "    <system-out>{}</system-out>", e(&lines.join("\n")));
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
+
+/// A workflow command's message: `%`, CR and LF escaped.
+fn gh_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value: also `:` and `,`.
+fn gh_property(text: &str) -> String {
+    gh_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// GitHub Actions workflow commands: an `::error` annotation per failing rule (on its
+/// line) and per syntax error, then a `::notice` with the count.
+pub fn github(file: &str, analysis: &Analysis, diagnostics: &[&Diagnostic]) -> String {
+    let mut out = String::new();
+    let f = gh_property(file);
+    for d in diagnostics {
+        let level = match d.level {
+            DiagnosticLevel::Error => "error",
+            DiagnosticLevel::Warning => "warning",
+        };
+        let _ = writeln!(
+            out,
+            "::{level} file={f},line={},col={},title={}::{}",
+            d.line,
+            d.column,
+            gh_property("syntax"),
+            gh_data(&d.message)
+        );
+    }
+    for todo in &analysis.todos {
+        for (ids, r) in todo.distinct_failures() {
+            let line = r.line.map(|l| format!(",line={l}")).unwrap_or_default();
+            let title = format!("TODO {} {} ({})", todo.todo, todo.title, ids.join(", "));
+            let cost = r
+                .consequence
+                .map(|c| format!(" ({})", c.phrase()))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "::error file={f}{line},title={}::{}",
+                gh_property(&title),
+                gh_data(&format!("{}{cost}", r.message))
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "::notice file={f},title=stagecraft::{}",
+        gh_data(&format!(
+            "{}/{} TODOs pass",
+            analysis.passed(),
+            analysis.todos.len()
+        ))
+    );
+    out
+}
+
+/// A path as a SARIF `uri` (a URI reference): bytes outside the unreserved set and `/`
+/// percent-encoded.
+fn uri_reference(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// The rule's metadata for SARIF, from its file in `src/rules/`.
+fn sarif_rule(id: &str) -> Value {
+    let Some(r) = rules::by_id(id) else {
+        return json!({ "id": id });
+    };
+    let level = match r.severity {
+        rules::Severity::Error => "error",
+        rules::Severity::Info => "note",
+    };
+    let mut help = format!(
+        "{}\n\nFails:\n{}\n\nInstead:\n{}",
+        r.why, r.example, r.instead
+    );
+    let mut markdown = format!(
+        "{}\n\nFails:\n```dockerfile\n{}\n```\n\nInstead:\n```dockerfile\n{}\n```",
+        r.why, r.example, r.instead
+    );
+    if let Some(eq) = r.equivalent {
+        let _ = write!(help, "\n\nSee also: {eq}");
+        let _ = write!(markdown, "\n\nSee also: {eq}");
+    }
+    json!({
+        "id": r.id,
+        "name": r.title,
+        "shortDescription": { "text": r.title },
+        "fullDescription": { "text": r.summary },
+        "help": { "text": help, "markdown": markdown },
+        "defaultConfiguration": { "level": level },
+        "properties": {
+            "consequence": r.consequence.id(),
+            "tags": ["dockerfile", "multi-stage", r.consequence.id()],
+        },
+    })
+}
+
+/// SARIF 2.1.0: the rules the pack grades with as the driver's rules, and one result per
+/// failing rule (a rule that fails several TODOs once, naming them all).
+pub fn sarif(file: &str, analysis: &Analysis, pack: &Pack) -> String {
+    let mut ids: Vec<&str> = Vec::new();
+    for lesson in &pack.lessons {
+        for id in lesson.rules.iter().chain(&lesson.advice) {
+            if !ids.contains(&id.as_str()) {
+                ids.push(id);
+            }
+        }
+    }
+    // Rule id → (the first failing verdict, the TODOs it fails).
+    let mut failing: BTreeMap<&str, (&RuleVerdict, Vec<u32>)> = BTreeMap::new();
+    let mut order: Vec<&str> = Vec::new();
+    for todo in &analysis.todos {
+        for r in todo.failing() {
+            let entry = failing.entry(&r.id).or_insert_with(|| {
+                order.push(&r.id);
+                (r, Vec::new())
+            });
+            entry.1.push(todo.todo);
+        }
+    }
+    for id in &order {
+        if !ids.contains(id) {
+            ids.push(id);
+        }
+    }
+    let uri = uri_reference(file);
+    let results: Vec<Value> = order
+        .iter()
+        .map(|id| {
+            let (r, todos) = &failing[id];
+            let index = ids.iter().position(|i| i == id).unwrap_or(0);
+            let mut location = json!({
+                "physicalLocation": { "artifactLocation": { "uri": uri } }
+            });
+            if let Some(line) = r.line.filter(|l| *l >= 1) {
+                location["physicalLocation"]["region"] = json!({ "startLine": line });
+            }
+            let titles: Vec<String> = todos
+                .iter()
+                .filter_map(|n| analysis.todos.iter().find(|t| t.todo == *n))
+                .map(|t| format!("TODO {}: {}", t.todo, t.title))
+                .collect();
+            let mut properties = json!({ "todos": todos, "todoTitles": titles });
+            if let Some(c) = r.consequence {
+                properties["consequence"] = json!(c.id());
+                properties["consequencePhrase"] = json!(c.phrase());
+            }
+            json!({
+                "ruleId": id,
+                "ruleIndex": index,
+                "level": "error",
+                "kind": "fail",
+                "message": { "text": r.message },
+                "locations": [location],
+                "properties": properties,
+            })
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "stagecraft",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": ids.iter().map(|id| sarif_rule(id)).collect::<Vec<_>>(),
+            }},
+            "results": results,
+            "properties": {
+                "passed": analysis.passed(),
+                "total": analysis.todos.len(),
+            },
+        }],
+    });
+    serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_is_escaped_and_stays_valid_xml() {
+        assert_eq!(
+            escape_markup("<a href=\"x\">&'\u{1b}</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;\u{FFFD}&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn workflow_commands_cannot_be_broken_out_of() {
+        assert_eq!(gh_data("50%\nnext"), "50%25%0Anext");
+        assert_eq!(gh_property("a,b:c"), "a%2Cb%3Ac");
+    }
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(uri_reference("my dir/Dockerfile"), "my%20dir/Dockerfile");
+        assert_eq!(uri_reference("<stdin>"), "%3Cstdin%3E");
+    }
+}

@@ -1,0 +1,528 @@
+//! `stagecraft compare` for real: the baseline and every reference solution are built with
+//! Docker, run and asked for /status, /info and /plot; broken files must fail for the right
+//! reason, naming the right TODO. Interrupting or timing out leaves no container behind.
+//!
+//! They need a Docker engine and the stand-in base images (`scripts/stand-in-images.sh`).
+//! Without them the tests print why and pass, unless STAGECRAFT_REQUIRE_DOCKER=1 (as
+//! `.ci/run` sets it), which makes a missing engine or image a failure.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const STAND_INS: [&str; 3] = [
+    "python:3.11",
+    "python:3.11-slim",
+    "python:3.11-slim-bookworm",
+];
+/// The Python the "different Python" case runs on (the stand-in script's --with-3.13).
+const OTHER_PYTHON: &str = "python:3.13-slim";
+
+fn require_docker() -> bool {
+    std::env::var("STAGECRAFT_REQUIRE_DOCKER").is_ok_and(|v| v == "1")
+}
+
+fn docker(args: &[&str]) -> Output {
+    Command::new("docker")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("docker runs")
+}
+
+fn docker_ok(args: &[&str]) -> bool {
+    Command::new("docker")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Whether the tests can run; prints why not (or fails, when Docker is required).
+fn ready(images: &[&str]) -> bool {
+    let why = if !docker_ok(&["version"]) {
+        Some("no Docker engine answers `docker version`".to_string())
+    } else {
+        images
+            .iter()
+            .find(|i| !docker_ok(&["image", "inspect", i]))
+            .map(|i| format!("the stand-in image {i} is missing: run scripts/stand-in-images.sh"))
+    };
+    match why {
+        None => true,
+        Some(why) if require_docker() => panic!("STAGECRAFT_REQUIRE_DOCKER=1 but {why}"),
+        Some(why) => {
+            eprintln!("skipped: {why}");
+            false
+        }
+    }
+}
+
+fn stagecraft(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stagecraft"))
+        .args(args)
+        .current_dir(ROOT)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// Containers labelled by `compare` whose names start with `prefix`.
+fn containers(prefix: &str) -> Vec<String> {
+    let out = docker(&[
+        "ps",
+        "--all",
+        "--filter",
+        "label=org.stagecraft=1",
+        "--format",
+        "{{.Names}}",
+    ]);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|n| n.starts_with(prefix))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Removes the images a test kept, when dropped (also when the test fails).
+struct Images(&'static str);
+
+impl Drop for Images {
+    fn drop(&mut self) {
+        for role in ["yours", "baseline"] {
+            let _ = docker(&["image", "rm", &format!("{}:{role}", self.0)]);
+        }
+    }
+}
+
+/// `compare FILE --context DIR --format json`, keeping the images (the next case's layer
+/// cache) under `name`. Returns the exit code and the report.
+fn compare_in(context: &str, file: &Path, name: &str, extra: &[&str]) -> (i32, Value, String) {
+    let started = Instant::now();
+    let mut args = vec![
+        "compare",
+        file.to_str().unwrap(),
+        "--context",
+        context,
+        "--format",
+        "json",
+        "--keep",
+        "--image-name",
+        name,
+    ];
+    args.extend_from_slice(extra);
+    let o = stagecraft(&args);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: no JSON report ({e}); stderr:\n{stderr}",
+            file.display()
+        )
+    });
+    eprintln!(
+        "{}: exit {:?} in {:.0} s",
+        file.display(),
+        o.status.code(),
+        started.elapsed().as_secs_f64()
+    );
+    (o.status.code().unwrap_or(-1), report, stderr)
+}
+
+fn compare(file: &Path, name: &str, extra: &[&str]) -> (i32, Value, String) {
+    compare_in("starter", file, name, extra)
+}
+
+fn image<'a>(report: &'a Value, role: &str) -> &'a Value {
+    report["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["role"] == role)
+        .unwrap()
+}
+
+fn within_ten_percent(what: &str, image: &Value) {
+    let measured = image["size_bytes"].as_f64().unwrap();
+    let estimate = image["estimate_bytes"].as_f64().unwrap();
+    let off = (estimate - measured) / measured * 100.0;
+    eprintln!(
+        "  {what}: measured {:.0} MB, estimated {:.0} MB ({off:+.1}%)",
+        measured / 1e6,
+        estimate / 1e6
+    );
+    assert!(
+        off.abs() <= 10.0,
+        "{what}: the estimate {estimate} is {off:+.1}% off the measured {measured}"
+    );
+}
+
+/// A broken variant of a reference solution, written to a temporary folder.
+fn broken(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn solution(name: &str) -> String {
+    std::fs::read_to_string(Path::new(ROOT).join("solutions").join(name)).unwrap()
+}
+
+#[test]
+fn reference_solutions_build_serve_and_are_small() {
+    if !ready(&STAND_INS) {
+        return;
+    }
+    const NAME: &str = "stagecraft-test-compare";
+    let _images = Images(NAME);
+
+    // Every reference solution: builds, serves the three endpoints as a non-root user,
+    // is at most 40% of the baseline, and the estimates are within 10% of the sizes.
+    for file in [
+        "solutions/venv.Dockerfile",
+        "solutions/user.Dockerfile",
+        "solutions/prefix.Dockerfile",
+    ] {
+        let (code, report, stderr) = compare(Path::new(file), NAME, &[]);
+        assert_eq!(code, 0, "{file}: {report:#}\n{stderr}");
+        let yours = image(&report, "yours");
+        let baseline = image(&report, "baseline");
+        for (role, img) in [("yours", yours), ("baseline", baseline)] {
+            assert_eq!(img["built"], true, "{file} {role}");
+            for endpoint in ["/status", "/info", "/plot"] {
+                assert_eq!(
+                    img["run"]["endpoints"][endpoint], 200,
+                    "{file} {role} {endpoint}: {img:#}"
+                );
+            }
+        }
+        assert_ne!(yours["run"]["uid"], 0, "{file} runs as root");
+        assert!(yours["run"]["uid"].as_u64().is_some(), "{yours:#}");
+        assert_eq!(yours["run"]["ok"], true);
+        // The baseline runs as root, and is told so.
+        assert_eq!(baseline["run"]["uid"], 0);
+        assert_eq!(baseline["run"]["todo"], 6);
+        let (b, y) = (
+            baseline["size_bytes"].as_f64().unwrap(),
+            yours["size_bytes"].as_f64().unwrap(),
+        );
+        assert!(y <= 0.4 * b, "{file}: {y} is more than 40% of {b}");
+        assert!(report["saved_percent"].as_f64().unwrap() >= 60.0);
+        within_ten_percent(file, yours);
+        within_ten_percent("starter/Dockerfile.single", baseline);
+        let layers = yours["layers"].as_array().unwrap();
+        assert!(
+            layers.iter().any(|l| l["instruction"]
+                .as_str()
+                .unwrap()
+                .starts_with("FROM python:3.11")),
+            "{layers:#?}"
+        );
+        let sizes: Vec<u64> = layers
+            .iter()
+            .map(|l| l["size_bytes"].as_u64().unwrap())
+            .collect();
+        assert!(
+            sizes.windows(2).all(|w| w[0] >= w[1]),
+            "biggest first: {sizes:?}"
+        );
+    }
+
+    assert_eq!(
+        containers(NAME),
+        Vec::<String>::new(),
+        "containers left behind"
+    );
+}
+
+/// A reference solution without its compilers step: the light requirements below are all
+/// wheels, and none of the failures depends on gcc.
+fn without_compilers(text: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        if line.starts_with("RUN apt-get update") {
+            skipping = true;
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+        if skipping && !line.trim_end().ends_with('\\') {
+            skipping = false;
+        }
+    }
+    out
+}
+
+#[test]
+fn broken_files_fail_for_the_right_reason() {
+    if !ready(&STAND_INS) {
+        return;
+    }
+    const NAME: &str = "stagecraft-test-broken";
+    let _images = Images(NAME);
+    // The broken files fail before the app imports pandas or matplotlib, so they build in
+    // a context whose requirements are only Flask and gunicorn: minutes less per case.
+    let dir = tempfile::tempdir().unwrap();
+    let light = dir.path().join("context");
+    std::fs::create_dir(&light).unwrap();
+    std::fs::copy(Path::new(ROOT).join("starter/app.py"), light.join("app.py")).unwrap();
+    std::fs::write(
+        light.join("requirements.txt"),
+        "flask==3.1.0\ngunicorn==23.0.0\n",
+    )
+    .unwrap();
+    let light = light.to_str().unwrap();
+    let venv = without_compilers(&solution("venv.Dockerfile"));
+    let user = without_compilers(&solution("user.Dockerfile"));
+    assert!(
+        !venv.contains("gcc")
+            && !user.contains("gcc")
+            && venv.contains("FROM python:3.11-slim AS runtime")
+    );
+
+    // A virtualenv copied without its bin on PATH: builds, then gunicorn is not found.
+    let no_path = venv.replace(
+        "ENV PATH=\"/opt/venv/bin:$PATH\" \\\n    PYTHONUNBUFFERED=1",
+        "ENV PYTHONUNBUFFERED=1",
+    );
+    assert_ne!(no_path, venv);
+    let (code, report, _) = compare_in(
+        light,
+        &broken(dir.path(), "no-path.Dockerfile", &no_path),
+        NAME,
+        &[],
+    );
+    let yours = image(&report, "yours");
+    assert_eq!(code, 1);
+    assert_eq!(yours["built"], true);
+    assert_eq!(yours["run"]["ok"], false);
+    assert_eq!(yours["run"]["todo"], 5, "{yours:#}");
+    assert!(
+        yours["run"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("executable file not found")
+    );
+    assert!(
+        yours["run"]["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("/opt/venv/bin")
+    );
+
+    // COPY --from of a path the build stage never created: the build fails there.
+    let never_created = venv.replace(
+        "RUN python -m venv /opt/venv\nENV PATH=\"/opt/venv/bin:$PATH\"",
+        "RUN python -m venv /opt/env\nENV PATH=\"/opt/env/bin:$PATH\"",
+    );
+    assert_ne!(never_created, venv);
+    let (code, report, _) = compare_in(
+        light,
+        &broken(dir.path(), "never-created.Dockerfile", &never_created),
+        NAME,
+        &[],
+    );
+    let yours = image(&report, "yours");
+    assert_eq!(code, 1);
+    assert_eq!(yours["built"], false, "{yours:#}");
+    assert_eq!(yours["run"]["todo"], 5, "{yours:#}");
+    assert!(
+        yours["run"]["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("/opt/env"),
+        "{yours:#}"
+    );
+    assert!(!yours["run"]["log_tail"].as_array().unwrap().is_empty());
+
+    // --user packages left in /root/.local while a non-root user runs the app.
+    let under_root = user
+        .replace(
+            "COPY --from=build-deps --chown=app:app /root/.local /home/app/.local\nENV PATH=/home/app/.local/bin:$PATH",
+            "COPY --from=build-deps /root/.local /root/.local\nENV PATH=/root/.local/bin:$PATH",
+        );
+    assert_ne!(under_root, user);
+    let (code, report, _) = compare_in(
+        light,
+        &broken(dir.path(), "under-root.Dockerfile", &under_root),
+        NAME,
+        &[],
+    );
+    let yours = image(&report, "yours");
+    assert_eq!(code, 1);
+    assert_eq!(yours["built"], true);
+    assert_eq!(yours["run"]["todo"], 5, "{yours:#}");
+    assert!(
+        yours["run"]["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("/root")
+    );
+
+    // A runtime on another Python than the build stage.
+    if ready(&[OTHER_PYTHON]) {
+        let other = venv.replace(
+            "FROM python:3.11-slim AS runtime",
+            &format!("FROM {OTHER_PYTHON} AS runtime"),
+        );
+        let (code, report, _) = compare_in(
+            light,
+            &broken(dir.path(), "other-python.Dockerfile", &other),
+            NAME,
+            &[],
+        );
+        let yours = image(&report, "yours");
+        assert_eq!(code, 1);
+        assert_eq!(yours["built"], true);
+        assert_eq!(yours["run"]["todo"], 4, "{yours:#}");
+        let why = yours["run"]["explanation"].as_str().unwrap();
+        assert!(why.contains("3.11") && why.contains("3.13"), "{why}");
+    }
+
+    assert_eq!(
+        containers(NAME),
+        Vec::<String>::new(),
+        "containers left behind"
+    );
+}
+
+/// A baseline that builds in a second, for the tests that are about clean-up.
+const QUICK_BASELINE: &str =
+    "FROM python:3.11-slim\nCMD [\"python\", \"-m\", \"http.server\", \"5000\"]\n";
+
+#[test]
+fn no_answer_times_out_and_removes_the_container() {
+    if !ready(&["python:3.11-slim"]) {
+        return;
+    }
+    const NAME: &str = "stagecraft-test-timeout";
+    let _images = Images(NAME);
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = broken(dir.path(), "baseline.Dockerfile", QUICK_BASELINE);
+    // Serves, but on the container's loopback only: nothing outside can reach it.
+    let loopback = broken(
+        dir.path(),
+        "loopback.Dockerfile",
+        "FROM python:3.11-slim\nUSER 10001\nCMD [\"python\", \"-m\", \"http.server\", \"--bind\", \"127.0.0.1\", \"5000\"]\n",
+    );
+    let (code, report, _) = compare(
+        &loopback,
+        NAME,
+        &[
+            "--baseline",
+            baseline.to_str().unwrap(),
+            "--run-timeout",
+            "5",
+        ],
+    );
+    let yours = image(&report, "yours");
+    assert_eq!(code, 1);
+    assert_eq!(yours["run"]["todo"], 7, "{yours:#}");
+    assert!(
+        yours["run"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("nothing answered")
+    );
+    assert_eq!(containers(NAME), Vec::<String>::new());
+}
+
+#[test]
+fn interrupting_removes_what_it_started() {
+    if !ready(&["python:3.11-slim"]) {
+        return;
+    }
+    const NAME: &str = "stagecraft-test-interrupt";
+    let _images = Images(NAME);
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = broken(dir.path(), "baseline.Dockerfile", QUICK_BASELINE);
+    // Never answers: the interrupt comes while compare waits for it.
+    let silent = broken(
+        dir.path(),
+        "silent.Dockerfile",
+        "FROM python:3.11-slim\nCMD [\"sleep\", \"600\"]\n",
+    );
+    for (phase, file) in [("running", &silent), ("building", &silent)] {
+        let slow_build;
+        let file = if phase == "building" {
+            slow_build = broken(
+                dir.path(),
+                "slow.Dockerfile",
+                "FROM python:3.11-slim\nRUN sleep 600\n",
+            );
+            &slow_build
+        } else {
+            file
+        };
+        let mut child = Command::new(env!("CARGO_BIN_EXE_stagecraft"))
+            .args([
+                "compare",
+                file.to_str().unwrap(),
+                "--baseline",
+                baseline.to_str().unwrap(),
+                "--image-name",
+                NAME,
+                "--run-timeout",
+                "300",
+            ])
+            .current_dir(ROOT)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(300);
+        let mut seen = String::new();
+        let mut sent = false;
+        for line in BufReader::new(stderr).lines() {
+            let line = line.unwrap();
+            seen.push_str(&line);
+            seen.push('\n');
+            let reached = match phase {
+                "running" => line.contains("yours running: waiting"),
+                _ => line.contains("yours building step 2/"),
+            };
+            if reached && !sent {
+                // Let the step get going inside the engine, then interrupt as Ctrl-C does.
+                std::thread::sleep(Duration::from_secs(2));
+                unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+                sent = true;
+            }
+            assert!(Instant::now() < deadline, "never reached {phase}:\n{seen}");
+        }
+        assert!(sent, "never reached {phase}:\n{seen}");
+        assert!(seen.contains("interrupted"), "{seen}");
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(130), "{phase}:\n{seen}");
+        assert_eq!(containers(NAME), Vec::<String>::new(), "{phase}");
+        // Nor a build container: the engine stops the build when the client goes.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let out = docker(&[
+                "ps",
+                "--all",
+                "--filter",
+                "ancestor=python:3.11-slim",
+                "--format",
+                "{{.Command}}",
+            ]);
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            if !text.contains("sleep 600") {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{phase}: a build container is still there:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+}

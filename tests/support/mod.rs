@@ -1,0 +1,4 @@
+//! Helpers shared by the class tests.
+#![allow(dead_code)]
+
+pub mod pty;
