@@ -1,9 +1,22 @@
-//! The text being edited: lines, cursor, selection, clipboard, and undo that steps back a
-//! word or a burst of typing at a time. Every change goes through [`Editor::replace`], so
-//! undo is exact for typing, pastes, resets and reloads alike. No terminal code here.
+//! The text being edited. A [`ratatui_textarea::TextArea`] holds the lines, the cursor, the
+//! selection and the clipboard (its yank buffer), and does the editing: typing, deleting,
+//! word moves, cut and paste, search.
+//!
+//! [`Editor`] is the app's face of it and adds what the tutorial needs on top:
+//! - undo that takes back a word or a burst of typing at a time, and a paste, a cut, a reset
+//!   or a reload as one step. The textarea's own history undoes one key at a time, so it is
+//!   off; every change goes through [`Editor::change`], which records what the textarea did.
+//! - the keys students expect from other editors: Home to the indentation first, Up and Down
+//!   keeping their column, copy and cut of the whole line with nothing selected.
+//! - the view's scroll. The textarea's widget scrolls only while it draws and takes the line
+//!   numbers sideways with the text; ours keeps the gutter fixed, highlights with syntect and
+//!   fills the pane after a resize (see `ui::editor`), and drawing does not change state.
+//!
+//! No terminal code here.
 
 use std::time::{Duration, Instant};
 
+use ratatui_textarea::{CursorMove, TextArea};
 use unicode_width::UnicodeWidthChar;
 
 /// A place in the text: line index and character index within it.
@@ -26,6 +39,11 @@ const BURST: Duration = Duration::from_millis(1500);
 /// Undo keeps at most this much text; the oldest steps go first.
 const HISTORY_BYTES: usize = 64 << 20;
 const HISTORY_STEPS: usize = 1000;
+/// `CursorMove::Jump` takes `u16` rows and columns; places beyond are walked to.
+const JUMP_MAX: usize = u16::MAX as usize;
+/// A walk along a line costs a pass over the line per step: a bound keeps a selection on a
+/// line longer than `JUMP_MAX` characters fast (its far end stops short).
+const WALK_STEPS: usize = 256;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Move {
@@ -59,6 +77,30 @@ struct Edit {
     inserted: String,
 }
 
+impl Edit {
+    /// Folds in `next`, made just after this edit where it ends (typing on, deleting back or
+    /// forward), so that undoing a burst is one replacement.
+    fn absorb(&mut self, next: &Edit) -> bool {
+        if next.removed.is_empty() && next.at == end_of(self.at, &self.inserted) {
+            self.inserted.push_str(&next.inserted);
+            return true;
+        }
+        if !(self.inserted.is_empty() && next.inserted.is_empty()) {
+            return false;
+        }
+        if end_of(next.at, &next.removed) == self.at {
+            self.removed.insert_str(0, &next.removed);
+            self.at = next.at;
+            true
+        } else if next.at == self.at {
+            self.removed.push_str(&next.removed);
+            true
+        } else {
+            false
+        }
+    }
+}
+
 /// One undo step.
 #[derive(Debug, Clone)]
 struct Step {
@@ -82,15 +124,12 @@ impl Step {
 
 #[derive(Debug, Clone)]
 pub struct Editor {
-    lines: Vec<String>,
-    cursor: Pos,
-    anchor: Option<Pos>,
+    area: TextArea<'static>,
     /// Display column kept while moving up and down through shorter lines.
     goal_col: Option<usize>,
     undo: Vec<Step>,
     redo: Vec<Step>,
     history_bytes: usize,
-    clipboard: String,
     /// First line and first display column on screen.
     top: usize,
     left: usize,
@@ -111,6 +150,59 @@ fn end_of(at: Pos, text: &str) -> Pos {
 /// Byte offset of character `col` in `line` (its length when past the end).
 fn byte_at(line: &str, col: usize) -> usize {
     line.char_indices().nth(col).map_or(line.len(), |(b, _)| b)
+}
+
+/// The one edit that turns `old` into `new`, both the text of the lines from `row` on:
+/// what they start and end with alike is left out.
+fn diff(row: usize, old: &str, new: &str) -> Option<Edit> {
+    if old == new {
+        return None;
+    }
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let mut head = common_prefix(a, b);
+    // The same bytes up to `head`, so a character boundary in one is one in the other.
+    while !old.is_char_boundary(head) {
+        head -= 1;
+    }
+    // The end alike, not reaching back into the start alike.
+    let mut tail = common_suffix(&a[head..], &b[head..]);
+    while !old.is_char_boundary(a.len() - tail) {
+        tail -= 1;
+    }
+    Some(Edit {
+        at: end_of(Pos::new(row, 0), &old[..head]),
+        removed: old[head..a.len() - tail].to_string(),
+        inserted: new[head..b.len() - tail].to_string(),
+    })
+}
+
+/// How many bytes `a` and `b` start with alike. Whole 64-byte blocks are compared first:
+/// a long line edited near one end is common.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let blocks = a.chunks(64).zip(b.chunks(64));
+    let same = (blocks.take_while(|(x, y)| x == y).count() * 64)
+        .min(a.len())
+        .min(b.len());
+    same + a[same..]
+        .iter()
+        .zip(&b[same..])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How many bytes `a` and `b` end with alike.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let blocks = a.rchunks(64).zip(b.rchunks(64));
+    let same = (blocks.take_while(|(x, y)| x == y).count() * 64)
+        .min(a.len())
+        .min(b.len());
+    let (a, b) = (&a[..a.len() - same], &b[..b.len() - same]);
+    same + a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 /// How wide `c` is on screen at display column `x` (tabs reach the next stop).
@@ -145,21 +237,25 @@ pub fn col_at_display(line: &str, x: usize) -> usize {
     line.chars().count()
 }
 
-fn is_word(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+fn jump(row: usize, col: usize) -> CursorMove {
+    CursorMove::Jump(row as u16, col as u16)
 }
 
 impl Editor {
     pub fn new(text: &str) -> Editor {
+        let mut area = TextArea::new(split_lines(text));
+        // Undo is ours: a word or a burst at a time, not a key.
+        area.set_max_histories(0);
+        // (Setting it re-measures every line: only when it differs.)
+        if area.tab_length() as usize != TAB_WIDTH {
+            area.set_tab_length(TAB_WIDTH as u8);
+        }
         Editor {
-            lines: split_lines(text),
-            cursor: Pos::default(),
-            anchor: None,
+            area,
             goal_col: None,
             undo: Vec::new(),
             redo: Vec::new(),
             history_bytes: 0,
-            clipboard: String::new(),
             top: 0,
             left: 0,
             page: 20,
@@ -167,107 +263,184 @@ impl Editor {
     }
 
     pub fn lines(&self) -> &[String] {
-        &self.lines
+        self.area.lines()
     }
 
     /// The whole text, ending with a newline.
     pub fn text(&self) -> String {
-        let mut t = self.lines.join("\n");
+        let mut t = self.lines().join("\n");
         t.push('\n');
         t
     }
 
     pub fn cursor(&self) -> Pos {
-        self.cursor
+        let c = self.area.cursor();
+        Pos::new(c.0, c.1)
     }
 
     pub fn scroll(&self) -> (usize, usize) {
         (self.top, self.left)
     }
 
-    pub fn clipboard(&self) -> &str {
-        &self.clipboard
+    /// What Ctrl-V pastes.
+    pub fn clipboard(&self) -> String {
+        self.area.yank_text()
     }
 
     /// The selection as (start, end), start first; None when nothing is selected.
     pub fn selection(&self) -> Option<(Pos, Pos)> {
-        let a = self.anchor?;
-        (a != self.cursor).then(|| (a.min(self.cursor), a.max(self.cursor)))
+        let (s, e) = self.area.selection_range()?;
+        (s != e).then(|| (Pos::new(s.0, s.1), Pos::new(e.0, e.1)))
     }
 
     pub fn selected_text(&self) -> Option<String> {
         let (s, e) = self.selection()?;
-        Some(self.slice(s, e))
-    }
-
-    fn clamp(&self, p: Pos) -> Pos {
-        let row = p.row.min(self.lines.len() - 1);
-        Pos::new(row, p.col.min(self.lines[row].chars().count()))
-    }
-
-    fn line_len(&self, row: usize) -> usize {
-        self.lines[row].chars().count()
-    }
-
-    fn slice(&self, s: Pos, e: Pos) -> String {
+        let lines = self.lines();
         if s.row == e.row {
-            let l = &self.lines[s.row];
-            return l[byte_at(l, s.col)..byte_at(l, e.col)].to_string();
+            let l = &lines[s.row];
+            return Some(l[byte_at(l, s.col)..byte_at(l, e.col)].to_string());
         }
-        let first = &self.lines[s.row];
-        let last = &self.lines[e.row];
+        let (first, last) = (&lines[s.row], &lines[e.row]);
         let mut out = first[byte_at(first, s.col)..].to_string();
-        for l in &self.lines[s.row + 1..e.row] {
+        for l in &lines[s.row + 1..e.row] {
             out.push('\n');
             out.push_str(l);
         }
         out.push('\n');
         out.push_str(&last[..byte_at(last, e.col)]);
-        out
+        Some(out)
     }
 
-    /// Replaces the text between `s` and `e` with `text`; returns what was there.
-    fn splice(&mut self, s: Pos, e: Pos, text: &str) -> String {
-        let removed = self.slice(s, e);
-        if s.row == e.row && !text.contains('\n') {
-            let l = &mut self.lines[s.row];
-            let (a, b) = (byte_at(l, s.col), byte_at(l, e.col));
-            l.replace_range(a..b, text);
-            return removed;
-        }
-        let head = {
-            let l = &self.lines[s.row];
-            l[..byte_at(l, s.col)].to_string()
-        };
-        let tail = {
-            let l = &self.lines[e.row];
-            l[byte_at(l, e.col)..].to_string()
-        };
-        let mut new: Vec<String> = text.split('\n').map(str::to_string).collect();
-        new[0].insert_str(0, &head);
-        if let Some(last) = new.last_mut() {
-            last.push_str(&tail);
-        }
-        self.lines.splice(s.row..=e.row, new);
-        removed
+    fn line_len(&self, row: usize) -> usize {
+        self.lines()[row].chars().count()
     }
 
-    /// The one way text changes: records the edit for undo, merging typing and deleting
-    /// into the step before it while they continue it.
-    fn replace(&mut self, s: Pos, e: Pos, text: &str, kind: Kind, now: Instant) {
-        let before = self.cursor;
-        let removed = self.splice(s, e, text);
-        let after = end_of(s, text);
-        self.cursor = after;
-        self.anchor = None;
+    fn clamp(&self, p: Pos) -> Pos {
+        let row = p.row.min(self.lines().len() - 1);
+        Pos::new(row, p.col.min(self.line_len(row)))
+    }
+
+    // ---- Moving the textarea's cursor ----
+
+    /// Moves the cursor to `p` (clamped) with the textarea's moves; a selection under way
+    /// follows it.
+    fn walk_to(&mut self, p: Pos) {
+        let p = self.clamp(p);
+        if p.row <= JUMP_MAX && p.col <= JUMP_MAX {
+            return self.area.move_cursor(jump(p.row, p.col));
+        }
+        let c = self.cursor();
+        if p.row == c.row && p.col.abs_diff(c.col) <= WALK_STEPS {
+            return self.step_along(c.col, p.col);
+        }
+        if p.row <= JUMP_MAX {
+            self.area.move_cursor(jump(p.row, JUMP_MAX));
+        } else {
+            let last = self.lines().len() - 1;
+            if last - p.row < p.row - JUMP_MAX {
+                self.area.move_cursor(CursorMove::Bottom);
+                self.area.move_cursor(CursorMove::Head);
+                (p.row..last).for_each(|_| self.area.move_cursor(CursorMove::Up));
+            } else {
+                self.area.move_cursor(jump(JUMP_MAX, 0));
+                (JUMP_MAX..p.row).for_each(|_| self.area.move_cursor(CursorMove::Down));
+            }
+        }
+        if p.col == self.line_len(p.row) {
+            self.area.move_cursor(CursorMove::End);
+        } else {
+            let from = self.cursor().col;
+            self.step_along(from, p.col.min(from + WALK_STEPS));
+        }
+    }
+
+    fn step_along(&mut self, from: usize, to: usize) {
+        let m = if to > from {
+            CursorMove::Forward
+        } else {
+            CursorMove::Back
+        };
+        (0..to.abs_diff(from)).for_each(|_| self.area.move_cursor(m));
+    }
+
+    /// Puts the cursor exactly at `p` (clamped), with nothing selected.
+    fn place(&mut self, p: Pos) {
+        self.area.cancel_selection();
+        let p = self.clamp(p);
+        let reachable = (p.row <= JUMP_MAX && p.col <= JUMP_MAX)
+            || p.col <= WALK_STEPS
+            || p.col == self.line_len(p.row);
+        if reachable {
+            return self.walk_to(p);
+        }
+        // Too far along a line to jump or walk to: the line is written back in two halves,
+        // which leaves the cursor between them (no history: nothing changes).
+        self.walk_to(Pos::new(p.row, 0));
+        let line = self.lines()[p.row].clone();
+        let (before, after) = line.split_at(byte_at(&line, p.col));
+        self.area.start_selection();
+        self.area.move_cursor(CursorMove::End);
+        self.area.insert_str(after);
+        self.area.move_cursor(CursorMove::Head);
+        self.area.insert_str(before);
+    }
+
+    /// Selects the whole of lines `first` to `last`, the cursor at the end.
+    fn select_rows(&mut self, first: usize, last: usize) {
+        self.place(Pos::new(first, 0));
+        self.area.start_selection();
+        self.walk_to(Pos::new(last, usize::MAX));
+    }
+
+    // ---- Changing the text ----
+
+    /// Lets the textarea make one change (`op`) and records it for undo, merging typing and
+    /// deleting into the step before while they continue it. Every change here is made
+    /// at the cursor, so only the lines from one above the cursor or the selection to one
+    /// below can change, and only those are compared.
+    fn change(
+        &mut self,
+        kind: Kind,
+        typed: Option<char>,
+        now: Instant,
+        op: impl FnOnce(&mut Editor),
+    ) -> bool {
+        let c = self.area.cursor().0;
+        let (s, e) = self
+            .area
+            .selection_range()
+            .map_or((c, c), |(s, e)| (s.0, e.0));
+        let lo = c.min(s).saturating_sub(1);
+        let hi = (c.max(e) + 1).min(self.lines().len() - 1);
+        self.change_rows(lo, hi, kind, typed, now, op)
+    }
+
+    fn change_rows(
+        &mut self,
+        lo: usize,
+        hi: usize,
+        kind: Kind,
+        typed: Option<char>,
+        now: Instant,
+        op: impl FnOnce(&mut Editor),
+    ) -> bool {
+        let before = self.cursor();
+        let count = self.lines().len();
+        let old = self.lines()[lo..=hi].join("\n");
+        op(self);
         self.goal_col = None;
-        self.redo.clear();
-        let typed = text.chars().last();
-        let edit = Edit {
-            at: s,
-            removed,
-            inserted: text.to_string(),
+        let new_hi = (hi + self.lines().len()).saturating_sub(count).max(lo);
+        let new = self.lines()[lo..=new_hi].join("\n");
+        let Some(edit) = diff(lo, &old, &new) else {
+            return false;
         };
+        self.record(edit, kind, typed, before, now);
+        true
+    }
+
+    fn record(&mut self, edit: Edit, kind: Kind, typed: Option<char>, before: Pos, now: Instant) {
+        let after = self.cursor();
+        self.redo.clear();
         self.history_bytes += edit.removed.len() + edit.inserted.len();
         let merge = self.undo.last().is_some_and(|step| {
             step.kind == kind
@@ -280,7 +453,10 @@ impl Editor {
                     && step.last_char.is_some_and(char::is_whitespace))
         });
         if merge && let Some(step) = self.undo.last_mut() {
-            step.edits.push(edit);
+            let absorbed = step.edits.last_mut().is_some_and(|e| e.absorb(&edit));
+            if !absorbed {
+                step.edits.push(edit);
+            }
             step.cursor_after = after;
             step.last = now;
             step.last_char = typed;
@@ -302,128 +478,121 @@ impl Editor {
         }
     }
 
-    fn delete_selection_or(&mut self, s: Pos, e: Pos, kind: Kind, now: Instant) -> bool {
-        let (s, e) = self.selection().unwrap_or((s, e));
-        if s == e {
-            return false;
-        }
-        self.replace(s, e, "", kind, now);
-        true
-    }
-
     /// Types one character (replacing the selection).
     pub fn type_char(&mut self, c: char, now: Instant) {
-        let (s, e) = self.selection().unwrap_or((self.cursor, self.cursor));
-        let kind = if s == e { Kind::Typing } else { Kind::Block };
-        self.replace(s, e, &c.to_string(), kind, now);
+        let kind = if self.selection().is_some() {
+            Kind::Block
+        } else {
+            Kind::Typing
+        };
+        self.change(kind, Some(c), now, |e| e.area.insert_char(c));
     }
 
     /// A new line, indented like the current one (continuation lines stay aligned).
     pub fn newline(&mut self, now: Instant) {
-        let indent: String = self.lines[self.cursor.row]
+        let c = self.cursor();
+        let indent: String = self.lines()[c.row]
             .chars()
             .take_while(|c| *c == ' ' || *c == '\t')
-            .take(self.cursor.col)
+            .take(c.col)
             .collect();
-        let (s, e) = self.selection().unwrap_or((self.cursor, self.cursor));
-        self.replace(s, e, &format!("\n{indent}"), Kind::Typing, now);
+        self.change(Kind::Typing, Some('\n'), now, |e| {
+            e.area.insert_str(format!("\n{indent}"));
+        });
     }
 
+    /// Spaces to the next tab stop. (The textarea's `insert_tab` counts a tab already in the
+    /// line as no width, so after one it would not reach the stop.)
     pub fn tab(&mut self, now: Instant) {
-        let x = display_col(&self.lines[self.cursor.row], self.cursor.col);
+        let c = self.cursor();
+        let x = display_col(&self.lines()[c.row], c.col);
         let spaces = " ".repeat(TAB_WIDTH - x % TAB_WIDTH);
-        let (s, e) = self.selection().unwrap_or((self.cursor, self.cursor));
-        self.replace(s, e, &spaces, Kind::Typing, now);
+        self.change(Kind::Typing, Some(' '), now, |e| {
+            e.area.insert_str(spaces);
+        });
     }
 
-    /// Inserts text as one step (a paste, a snippet).
+    /// Inserts text as one step (a paste from the terminal, a snippet).
     pub fn insert(&mut self, text: &str, now: Instant) -> bool {
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        let (s, e) = self.selection().unwrap_or((self.cursor, self.cursor));
-        if text.is_empty() && s == e {
-            return false;
-        }
-        self.replace(s, e, &text, Kind::Block, now);
-        true
+        self.change(Kind::Block, None, now, |e| {
+            e.area.insert_str(text);
+        })
     }
 
     pub fn backspace(&mut self, now: Instant) -> bool {
-        let c = self.cursor;
-        let s = if c.col > 0 {
-            Pos::new(c.row, c.col - 1)
-        } else if c.row > 0 {
-            Pos::new(c.row - 1, self.line_len(c.row - 1))
-        } else {
-            c
-        };
-        self.delete_selection_or(s, c, Kind::Deleting, now)
+        self.change(Kind::Deleting, None, now, |e| {
+            e.area.delete_char();
+        })
     }
 
     pub fn delete(&mut self, now: Instant) -> bool {
-        let c = self.cursor;
-        let e = if c.col < self.line_len(c.row) {
-            Pos::new(c.row, c.col + 1)
-        } else if c.row + 1 < self.lines.len() {
-            Pos::new(c.row + 1, 0)
-        } else {
-            c
-        };
-        self.delete_selection_or(c, e, Kind::Deleting, now)
+        self.change(Kind::Deleting, None, now, |e| {
+            e.area.delete_next_char();
+        })
     }
 
     pub fn delete_word_back(&mut self, now: Instant) -> bool {
-        let c = self.cursor;
-        let s = self.word_left(c);
-        self.delete_selection_or(s, c, Kind::Block, now)
+        self.change(Kind::Block, None, now, |e| {
+            e.keeping_clipboard(|a| a.delete_word())
+        })
     }
 
     pub fn delete_to_line_end(&mut self, now: Instant) -> bool {
-        let c = self.cursor;
-        let e = if c.col < self.line_len(c.row) {
-            Pos::new(c.row, self.line_len(c.row))
-        } else if c.row + 1 < self.lines.len() {
-            Pos::new(c.row + 1, 0)
-        } else {
-            c
-        };
-        self.delete_selection_or(c, e, Kind::Block, now)
+        self.change(Kind::Block, None, now, |e| {
+            e.keeping_clipboard(|a| a.delete_line_by_end())
+        })
+    }
+
+    /// The textarea puts what its word and line deletions take into its yank buffer (as
+    /// emacs does); here Ctrl-V pastes only what Ctrl-C or Ctrl-X took.
+    fn keeping_clipboard(&mut self, op: impl FnOnce(&mut TextArea<'static>) -> bool) {
+        let kept = self.area.yank_text();
+        op(&mut self.area);
+        self.area.set_yank_text(kept);
     }
 
     /// Replaces the whole text as one undoable step (reset, reload); the cursor goes to
     /// `cursor` (clamped).
     pub fn replace_all(&mut self, text: &str, cursor: Pos, now: Instant) {
-        let end = Pos::new(self.lines.len() - 1, self.line_len(self.lines.len() - 1));
-        let body = text.strip_suffix('\n').unwrap_or(text);
-        let body = body.replace("\r\n", "\n");
-        self.replace(Pos::default(), end, &body, Kind::Block, now);
-        self.cursor = self.clamp(cursor);
+        let body = text
+            .strip_suffix('\n')
+            .unwrap_or(text)
+            .replace("\r\n", "\n");
+        let last = self.lines().len() - 1;
+        self.change_rows(0, last, Kind::Block, None, now, |e| {
+            e.select_rows(0, last);
+            e.area.insert_str(body);
+        });
+        self.place(cursor);
     }
 
     pub fn select_all(&mut self) {
-        self.anchor = Some(Pos::default());
-        let last = self.lines.len() - 1;
-        self.cursor = Pos::new(last, self.line_len(last));
+        self.area.select_all();
+        // The textarea jumps there, and a jump reaches only so many lines.
+        self.walk_to(Pos::new(usize::MAX, usize::MAX));
     }
 
     pub fn clear_selection(&mut self) {
-        self.anchor = None;
+        self.area.cancel_selection();
     }
 
-    /// Copies the selection (or the current line, as editors do with nothing selected).
+    /// Copies the selection (or the current line, as editors do with nothing selected). The
+    /// selection stays, as in other editors (the textarea's `copy` would end it).
     pub fn copy(&mut self) -> String {
-        self.clipboard = match self.selected_text() {
-            Some(t) => t,
-            None => format!("{}\n", self.lines[self.cursor.row]),
-        };
-        self.clipboard.clone()
+        let text = self
+            .selected_text()
+            .unwrap_or_else(|| format!("{}\n", self.lines()[self.cursor().row]));
+        self.area.set_yank_text(text.clone());
+        text
     }
 
     /// Cuts the selection (or the current line).
     pub fn cut(&mut self, now: Instant) -> String {
         let copied = self.copy();
         if self.selection().is_none() {
-            let row = self.cursor.row;
-            let (s, e) = if row + 1 < self.lines.len() {
+            let row = self.cursor().row;
+            let (s, e) = if row + 1 < self.lines().len() {
                 (Pos::new(row, 0), Pos::new(row + 1, 0))
             } else if row > 0 {
                 (
@@ -433,28 +602,38 @@ impl Editor {
             } else {
                 (Pos::new(0, 0), Pos::new(0, self.line_len(0)))
             };
-            if s != e {
-                self.replace(s, e, "", Kind::Block, now);
-            }
-        } else {
-            self.delete_selection_or(self.cursor, self.cursor, Kind::Block, now);
+            self.place(s);
+            self.area.start_selection();
+            self.walk_to(e);
         }
+        self.change(Kind::Block, None, now, |e| {
+            e.area.cut();
+        });
+        // The line with its newline, whichever side of it went.
+        self.area.set_yank_text(copied.clone());
         copied
     }
 
     pub fn paste(&mut self, now: Instant) -> bool {
-        let text = self.clipboard.clone();
-        !text.is_empty() && self.insert(&text, now)
+        !self.clipboard().is_empty()
+            && self.change(Kind::Block, None, now, |e| {
+                e.area.paste();
+            })
     }
 
-    fn apply(&mut self, edit: &Edit, forward: bool) {
-        let (old, new) = if forward {
-            (&edit.removed, &edit.inserted)
-        } else {
-            (&edit.inserted, &edit.removed)
-        };
-        let end = end_of(edit.at, old);
-        self.splice(edit.at, end, new);
+    /// Puts `new` where the text reads `old` from `at`, through the textarea. The lines it
+    /// spans are written whole, so no column has to be reached.
+    fn apply(&mut self, at: Pos, old: &str, new: &str) {
+        let end = end_of(at, old);
+        let lines = self.lines();
+        let (first, last) = (&lines[at.row], &lines[end.row]);
+        let text = format!(
+            "{}{new}{}",
+            &first[..byte_at(first, at.col)],
+            &last[byte_at(last, end.col)..]
+        );
+        self.select_rows(at.row, end.row);
+        self.area.insert_str(text);
     }
 
     /// Takes back the last step; false when there is none.
@@ -463,11 +642,10 @@ impl Editor {
             return false;
         };
         for e in step.edits.iter().rev() {
-            self.apply(e, false);
+            self.apply(e.at, &e.inserted, &e.removed);
         }
         self.history_bytes -= step.bytes();
-        self.cursor = self.clamp(step.cursor_before);
-        self.anchor = None;
+        self.place(step.cursor_before);
         self.goal_col = None;
         self.redo.push(step);
         true
@@ -478,11 +656,10 @@ impl Editor {
             return false;
         };
         for e in &step.edits {
-            self.apply(e, true);
+            self.apply(e.at, &e.removed, &e.inserted);
         }
         self.history_bytes += step.bytes();
-        self.cursor = self.clamp(step.cursor_after);
-        self.anchor = None;
+        self.place(step.cursor_after);
         self.goal_col = None;
         // A redone step is finished: typing after it starts a new one.
         step.kind = Kind::Block;
@@ -490,171 +667,153 @@ impl Editor {
         true
     }
 
-    fn word_left(&self, p: Pos) -> Pos {
-        if p.col == 0 {
-            return if p.row > 0 {
-                Pos::new(p.row - 1, self.line_len(p.row - 1))
-            } else {
-                p
-            };
-        }
-        let chars: Vec<char> = self.lines[p.row].chars().take(p.col).collect();
-        let mut i = chars.len();
-        while i > 0 && !is_word(chars[i - 1]) {
-            i -= 1;
-        }
-        while i > 0 && is_word(chars[i - 1]) {
-            i -= 1;
-        }
-        Pos::new(p.row, i)
-    }
+    // ---- Moving ----
 
-    fn word_right(&self, p: Pos) -> Pos {
-        let len = self.line_len(p.row);
-        if p.col >= len {
-            return if p.row + 1 < self.lines.len() {
-                Pos::new(p.row + 1, 0)
-            } else {
-                p
-            };
-        }
-        let chars: Vec<char> = self.lines[p.row].chars().collect();
-        let mut i = p.col;
-        while i < len && !is_word(chars[i]) {
-            i += 1;
-        }
-        while i < len && is_word(chars[i]) {
-            i += 1;
-        }
-        Pos::new(p.row, i)
-    }
-
+    /// Where Up/Down by `rows` go, keeping the display column the moves started from.
     fn vertical(&mut self, rows: isize) -> Pos {
-        let c = self.cursor;
+        let c = self.cursor();
+        let lines = self.area.lines();
         let goal = *self
             .goal_col
-            .get_or_insert_with(|| display_col(&self.lines[c.row], c.col));
-        let row = (c.row as isize + rows).clamp(0, self.lines.len() as isize - 1) as usize;
-        Pos::new(row, col_at_display(&self.lines[row], goal))
+            .get_or_insert_with(|| display_col(&lines[c.row], c.col));
+        let row = (c.row as isize + rows).clamp(0, lines.len() as isize - 1) as usize;
+        Pos::new(row, col_at_display(&lines[row], goal))
     }
 
     /// Moves the cursor; with `select`, extends the selection (Shift + a movement key).
     pub fn move_cursor(&mut self, m: Move, select: bool) {
         if select {
-            self.anchor.get_or_insert(self.cursor);
+            if !self.area.is_selecting() {
+                self.area.start_selection();
+            }
         } else if let Some((s, e)) = self.selection() {
             // Left/Right with a selection go to its edge, as editors do.
-            self.anchor = None;
+            self.area.cancel_selection();
             match m {
                 Move::Left => return self.set_cursor(s),
                 Move::Right => return self.set_cursor(e),
                 _ => {}
             }
         } else {
-            self.anchor = None;
+            self.area.cancel_selection();
         }
-        let c = self.cursor;
         let page = self.page.max(1) as isize;
-        let next = match m {
-            Move::Up => return self.cursor = self.vertical(-1),
-            Move::Down => return self.cursor = self.vertical(1),
-            Move::PageUp => return self.cursor = self.vertical(-page),
-            Move::PageDown => return self.cursor = self.vertical(page),
-            Move::Left if c.col > 0 => Pos::new(c.row, c.col - 1),
-            Move::Left if c.row > 0 => Pos::new(c.row - 1, self.line_len(c.row - 1)),
-            Move::Left => c,
-            Move::Right if c.col < self.line_len(c.row) => Pos::new(c.row, c.col + 1),
-            Move::Right if c.row + 1 < self.lines.len() => Pos::new(c.row + 1, 0),
-            Move::Right => c,
-            Move::WordLeft => self.word_left(c),
-            Move::WordRight => self.word_right(c),
+        let rows = match m {
+            Move::Up => -1,
+            Move::Down => 1,
+            Move::PageUp => -page,
+            Move::PageDown => page,
+            _ => 0,
+        };
+        if rows != 0 {
+            let p = self.vertical(rows);
+            return self.walk_to(p);
+        }
+        self.goal_col = None;
+        let c = self.cursor();
+        match m {
+            Move::Left => self.area.move_cursor(CursorMove::Back),
+            Move::Right => self.area.move_cursor(CursorMove::Forward),
+            Move::WordLeft => self.area.move_cursor(CursorMove::WordBack),
+            Move::WordRight => self.area.move_cursor(CursorMove::WordForward),
+            Move::LineEnd => self.area.move_cursor(CursorMove::End),
             Move::LineStart => {
                 // First to the indentation, then to column 0.
-                let indent = self.lines[c.row]
+                let indent = self.lines()[c.row]
                     .chars()
                     .take_while(|c| c.is_whitespace())
                     .count();
-                Pos::new(c.row, if c.col == indent { 0 } else { indent })
+                let col = if c.col == indent { 0 } else { indent };
+                self.walk_to(Pos::new(c.row, col));
             }
-            Move::LineEnd => Pos::new(c.row, self.line_len(c.row)),
-            Move::Top => Pos::default(),
-            Move::Bottom => {
-                let last = self.lines.len() - 1;
-                Pos::new(last, self.line_len(last))
-            }
-        };
-        self.cursor = next;
-        self.goal_col = None;
+            Move::Top => self.walk_to(Pos::default()),
+            Move::Bottom => self.walk_to(Pos::new(usize::MAX, usize::MAX)),
+            Move::Up | Move::Down | Move::PageUp | Move::PageDown => {}
+        }
     }
 
     fn set_cursor(&mut self, p: Pos) {
-        self.cursor = self.clamp(p);
+        self.place(p);
         self.goal_col = None;
     }
 
     /// Puts the cursor at `p` (a click, a jump); with `select`, extends the selection (a drag).
     pub fn place_cursor(&mut self, p: Pos, select: bool) {
         if select {
-            self.anchor.get_or_insert(self.cursor);
+            if !self.area.is_selecting() {
+                self.area.start_selection();
+            }
+            self.walk_to(p);
         } else {
-            self.anchor = None;
+            self.place(p);
         }
-        self.set_cursor(p);
+        self.goal_col = None;
     }
 
     /// The character position under screen cell (`row`, `x`) of the text area, as drawn
     /// with the current scroll.
     pub fn pos_at_screen(&self, row: usize, x: usize) -> Pos {
-        let r = (self.top + row).min(self.lines.len() - 1);
-        Pos::new(r, col_at_display(&self.lines[r], self.left + x))
+        let lines = self.lines();
+        let r = (self.top + row).min(lines.len() - 1);
+        Pos::new(r, col_at_display(&lines[r], self.left + x))
     }
 
     /// Selects the next match of `query` after the cursor (case-insensitive), wrapping to
     /// the top; false when there is none.
     pub fn find_next(&mut self, query: &str) -> bool {
-        if query.is_empty() {
+        let pattern = format!("(?i){}", regex::escape(query));
+        if query.is_empty() || self.area.set_search_pattern(pattern).is_err() {
             return false;
         }
-        let q: Vec<char> = query.chars().flat_map(char::to_lowercase).collect();
-        let start = self
-            .selection()
-            .map_or(self.cursor, |(s, _)| Pos::new(s.row, s.col + 1));
-        let n = self.lines.len();
-        for k in 0..=n {
-            let row = (start.row + k) % n;
-            let line: Vec<char> = self.lines[row].chars().collect();
-            let from = if k == 0 { start.col } else { 0 };
-            let found = (from..line.len()).find(|&i| {
-                i + q.len() <= line.len()
-                    && line[i..i + q.len()]
-                        .iter()
-                        .zip(&q)
-                        .all(|(a, b)| a.to_lowercase().eq(std::iter::once(*b)))
-            });
-            if let Some(i) = found {
-                if k == n && i >= start.col {
-                    return false;
-                }
-                self.anchor = Some(Pos::new(row, i));
-                self.cursor = Pos::new(row, i + q.len());
-                self.goal_col = None;
-                return true;
+        let was = (self.area.selection_range(), self.cursor());
+        // From just after the current match's start, or from the cursor.
+        let from_selection = match self.selection() {
+            Some((s, _)) => {
+                self.place(s);
+                true
             }
+            None => {
+                self.area.cancel_selection();
+                false
+            }
+        };
+        if !self.area.search_forward(!from_selection) {
+            // Nothing anywhere: leave the cursor and the selection as they were.
+            if let (Some((s, e)), cursor) = was {
+                let anchor = if cursor == Pos::new(s.0, s.1) { e } else { s };
+                self.place(Pos::new(anchor.0, anchor.1));
+                self.area.start_selection();
+                self.walk_to(cursor);
+            }
+            return false;
         }
-        false
+        let at = self.cursor();
+        let line = &self.lines()[at.row];
+        let start = byte_at(line, at.col);
+        let len = self
+            .area
+            .search_pattern()
+            .and_then(|re| re.find_at(line, start))
+            .map_or(0, |m| line[m.start()..m.end()].chars().count());
+        self.area.start_selection();
+        self.walk_to(Pos::new(at.row, at.col + len));
+        self.goal_col = None;
+        true
     }
+
+    // ---- The view ----
 
     /// Scrolls so the cursor is on screen in a text area of `height` rows and `width`
     /// columns, then keeps the text filling the area.
     pub fn scroll_to_cursor(&mut self, height: usize, width: usize) {
         self.page = height.saturating_sub(1).max(1);
-        let c = self.cursor;
+        let c = self.cursor();
         if c.row < self.top {
             self.top = c.row;
         } else if height > 0 && c.row >= self.top + height {
             self.top = c.row + 1 - height;
         }
-        let x = display_col(&self.lines[c.row], c.col);
+        let x = display_col(&self.lines()[c.row], c.col);
         // Keep a little context to the left of the cursor when scrolling sideways.
         if x < self.left {
             self.left = x.saturating_sub(width / 4);
@@ -668,7 +827,7 @@ impl Editor {
     /// lines are scrolled off above.
     pub fn clamp_scroll(&mut self, height: usize) {
         self.page = height.saturating_sub(1).max(1);
-        let max_top = self.lines.len().saturating_sub(height.max(1));
+        let max_top = self.lines().len().saturating_sub(height.max(1));
         self.top = self.top.min(max_top);
     }
 
@@ -681,15 +840,9 @@ impl Editor {
 
 fn split_lines(text: &str) -> Vec<String> {
     let text = text.strip_suffix('\n').unwrap_or(text);
-    let lines: Vec<String> = text
-        .split('\n')
+    text.split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
-        .collect();
-    if lines.is_empty() {
-        vec![String::new()]
-    } else {
-        lines
-    }
+        .collect()
 }
 
 #[cfg(test)]
@@ -704,6 +857,23 @@ mod tests {
                 e.type_char(c, now);
             }
         }
+    }
+
+    #[test]
+    fn diff_finds_the_one_change_in_long_text() {
+        // Longer than the 64-byte blocks it compares first, changed at either end and inside.
+        let old = "x".repeat(200) + "\n" + &"y".repeat(130);
+        for (at, len, inserted) in [(0, 0, "a"), (70, 3, "日"), (201, 0, "\n"), (331, 0, "z")] {
+            let mut new = old.clone();
+            new.replace_range(at..at + len, inserted);
+            let e = diff(4, &old, &new).unwrap();
+            assert_eq!(e.at, end_of(Pos::new(4, 0), &old[..at]), "{at}");
+            assert_eq!(
+                (e.removed.as_str(), e.inserted.as_str()),
+                (&old[at..at + len], inserted)
+            );
+        }
+        assert!(diff(4, &old, &old).is_none());
     }
 
     #[test]
@@ -729,6 +899,20 @@ mod tests {
         typed(&mut e, "def", now + Duration::from_secs(3));
         e.undo();
         assert_eq!(e.text(), "abc\n");
+    }
+
+    #[test]
+    fn a_burst_of_deleting_is_one_step() {
+        let now = Instant::now();
+        let mut e = Editor::new("RUN pip install flask\n");
+        e.move_cursor(Move::LineEnd, false);
+        for _ in 0..6 {
+            e.backspace(now);
+        }
+        assert_eq!(e.text(), "RUN pip install\n");
+        e.undo();
+        assert_eq!(e.text(), "RUN pip install flask\n");
+        assert_eq!(e.cursor(), Pos::new(0, 21));
     }
 
     #[test]
@@ -759,6 +943,13 @@ mod tests {
         assert_eq!(e.text(), "abcd\nef\n");
         e.undo();
         assert_eq!(e.text(), "ab\ncd\nef\n");
+        // Selected upwards, the cursor at the top.
+        e.place_cursor(Pos::new(2, 1), false);
+        e.place_cursor(Pos::new(0, 1), true);
+        e.type_char('Y', now);
+        assert_eq!(e.text(), "aYf\n");
+        e.undo();
+        assert_eq!(e.text(), "ab\ncd\nef\n");
     }
 
     #[test]
@@ -766,15 +957,40 @@ mod tests {
         let now = Instant::now();
         let mut e = Editor::new("one two\nthree\n");
         e.move_cursor(Move::WordRight, true);
-        assert_eq!(e.copy(), "one");
+        assert_eq!(e.copy(), "one ");
+        assert_eq!(e.selected_text().as_deref(), Some("one "), "copy keeps it");
         e.move_cursor(Move::Bottom, false);
         e.paste(now);
-        assert_eq!(e.text(), "one two\nthreeone\n");
+        assert_eq!(e.text(), "one two\nthreeone \n");
         e.select_all();
-        assert_eq!(e.cut(now), "one two\nthreeone");
+        assert_eq!(e.cut(now), "one two\nthreeone ");
         assert_eq!(e.text(), "\n");
         e.undo();
-        assert_eq!(e.text(), "one two\nthreeone\n");
+        assert_eq!(e.text(), "one two\nthreeone \n");
+        // Nothing selected: the line, with its newline.
+        e.place_cursor(Pos::new(1, 2), false);
+        assert_eq!(e.cut(now), "threeone \n");
+        assert_eq!(e.text(), "one two\n");
+        e.place_cursor(Pos::new(0, 0), false);
+        e.paste(now);
+        assert_eq!(e.text(), "threeone \none two\n");
+    }
+
+    #[test]
+    fn word_and_line_deletions_leave_the_clipboard_alone() {
+        let now = Instant::now();
+        let mut e = Editor::new("RUN pip install flask\n");
+        e.copy();
+        e.move_cursor(Move::LineEnd, false);
+        e.delete_word_back(now);
+        assert_eq!(e.text(), "RUN pip install \n");
+        e.place_cursor(Pos::new(0, 3), false);
+        e.delete_to_line_end(now);
+        assert_eq!(e.text(), "RUN\n");
+        assert_eq!(e.clipboard(), "RUN pip install flask\n");
+        e.undo();
+        e.undo();
+        assert_eq!(e.text(), "RUN pip install flask\n");
     }
 
     #[test]
@@ -789,6 +1005,21 @@ mod tests {
     }
 
     #[test]
+    fn home_goes_to_the_indentation_first_and_up_down_keep_the_column() {
+        let mut e = Editor::new("RUN a \\\n    && b\n\nRUN long line\n");
+        e.place_cursor(Pos::new(1, 7), false);
+        e.move_cursor(Move::LineStart, false);
+        assert_eq!(e.cursor(), Pos::new(1, 4));
+        e.move_cursor(Move::LineStart, false);
+        assert_eq!(e.cursor(), Pos::new(1, 0));
+        e.place_cursor(Pos::new(1, 7), false);
+        e.move_cursor(Move::Down, false);
+        assert_eq!(e.cursor(), Pos::new(2, 0));
+        e.move_cursor(Move::Down, false);
+        assert_eq!(e.cursor(), Pos::new(3, 7), "back to the column it left");
+    }
+
+    #[test]
     fn find_selects_matches_and_wraps() {
         let mut e = Editor::new("FROM a\nrun x\nFROM b\n");
         assert!(e.find_next("from"));
@@ -798,6 +1029,11 @@ mod tests {
         assert!(e.find_next("from"));
         assert_eq!(e.cursor(), Pos::new(0, 4));
         assert!(!e.find_next("nowhere"));
+        assert_eq!(e.selection(), Some((Pos::new(0, 0), Pos::new(0, 4))));
+        // Taken as typed, not as a pattern.
+        let mut e = Editor::new("RUN a.b\nRUN a*b (c)\n");
+        assert!(e.find_next("a*b (c"));
+        assert_eq!(e.selected_text().as_deref(), Some("a*b (c"));
     }
 
     #[test]
@@ -823,5 +1059,170 @@ mod tests {
         assert_eq!(display_col("日本", 1), 2);
         assert_eq!(col_at_display("日本", 3), 1);
         assert_eq!(col_at_display("ab", 9), 2);
+        let now = Instant::now();
+        let mut e = Editor::new("\tx\n日本語\n");
+        e.place_cursor(Pos::new(0, 1), false);
+        e.tab(now);
+        assert_eq!(
+            e.text(),
+            "\t    x\n日本語\n",
+            "to the next stop after the tab"
+        );
+        e.place_cursor(Pos::new(1, 1), false);
+        e.move_cursor(Move::Right, true);
+        assert_eq!(e.selected_text().as_deref(), Some("本"));
+        e.type_char('x', now);
+        assert_eq!(e.lines()[1], "日x語");
+        e.undo();
+        assert_eq!(e.lines()[1], "日本語");
+    }
+
+    #[test]
+    fn very_long_lines_and_files_are_edited_exactly() {
+        // Beyond what the textarea's Jump (u16) reaches, in both directions.
+        let now = Instant::now();
+        let line = "ab".repeat(40_000);
+        let mut e = Editor::new(&format!("{line}\n"));
+        e.place_cursor(Pos::new(0, 70_001), false);
+        assert_eq!(e.cursor(), Pos::new(0, 70_001));
+        e.type_char('X', now);
+        assert_eq!(&e.lines()[0][70_000..70_003], "aXb");
+        e.place_cursor(Pos::new(0, 5), false);
+        assert!(e.undo());
+        assert_eq!(e.lines()[0], line);
+        assert_eq!(e.cursor(), Pos::new(0, 70_001));
+        let many: String = (0..66_000).map(|i| format!("{i}\n")).collect();
+        let mut e = Editor::new(&many);
+        e.place_cursor(Pos::new(65_600, 1), false);
+        assert_eq!(e.cursor(), Pos::new(65_600, 1));
+        e.type_char('X', now);
+        assert_eq!(e.lines()[65_600], "6X5600");
+        e.select_all();
+        assert_eq!(e.cursor(), Pos::new(65_999, 5));
+        e.place_cursor(Pos::new(0, 0), false);
+        assert!(e.undo());
+        assert_eq!(e.text(), many);
+        // Far along a line that is itself beyond the rows a jump reaches.
+        let mut e = Editor::new(&format!("{many}{line}\n"));
+        e.place_cursor(Pos::new(66_000, 1_000), false);
+        assert_eq!(e.cursor(), Pos::new(66_000, 1_000));
+        e.type_char('X', now);
+        assert_eq!(&e.lines()[66_000][999..1_002], "bXa");
+        e.undo();
+        assert_eq!(e.lines()[66_000], line);
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        #[derive(Debug, Clone)]
+        enum Op {
+            Type(char),
+            Newline,
+            Tab,
+            Backspace,
+            Delete,
+            DeleteWord,
+            DeleteToEnd,
+            Move(Move, bool),
+            Click(usize, usize, bool),
+            Insert(String),
+            Cut,
+            Copy,
+            Paste,
+            SelectAll,
+            Undo,
+            Redo,
+            Pause,
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            let moves = prop::sample::select(vec![
+                Move::Left,
+                Move::Right,
+                Move::Up,
+                Move::Down,
+                Move::WordLeft,
+                Move::WordRight,
+                Move::LineStart,
+                Move::LineEnd,
+                Move::Top,
+                Move::Bottom,
+                Move::PageUp,
+                Move::PageDown,
+            ]);
+            prop_oneof![
+                8 => prop::sample::select(vec!['a', 'b', ' ', '\t', '日', 'é', '\\', '"'])
+                    .prop_map(Op::Type),
+                1 => Just(Op::Newline),
+                1 => Just(Op::Tab),
+                3 => Just(Op::Backspace),
+                2 => Just(Op::Delete),
+                1 => Just(Op::DeleteWord),
+                1 => Just(Op::DeleteToEnd),
+                4 => (moves, any::<bool>()).prop_map(|(m, s)| Op::Move(m, s)),
+                2 => (0usize..8, 0usize..12, any::<bool>()).prop_map(|(r, c, s)| Op::Click(r, c, s)),
+                1 => "[a-c \n日]{0,8}".prop_map(Op::Insert),
+                1 => Just(Op::Cut),
+                1 => Just(Op::Copy),
+                1 => Just(Op::Paste),
+                1 => Just(Op::SelectAll),
+                2 => Just(Op::Undo),
+                1 => Just(Op::Redo),
+                1 => Just(Op::Pause),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+            /// Whatever is done, undoing everything gives the text back, and redoing
+            /// everything gives the text after the last change: nothing typed is lost.
+            #[test]
+            fn undo_all_then_redo_all_round_trips(
+                start in "[ab \n日\t]{0,20}",
+                ops in prop::collection::vec(op(), 0..60),
+            ) {
+                let mut now = Instant::now();
+                let mut e = Editor::new(&start);
+                let original = e.text();
+                // The text after the last change: where redoing everything ends.
+                let mut tip = original.clone();
+                for op in ops {
+                    let before = e.text();
+                    let edits = !matches!(op, Op::Undo | Op::Redo);
+                    match op {
+                        Op::Type(c) => e.type_char(c, now),
+                        Op::Newline => e.newline(now),
+                        Op::Tab => e.tab(now),
+                        Op::Backspace => { e.backspace(now); }
+                        Op::Delete => { e.delete(now); }
+                        Op::DeleteWord => { e.delete_word_back(now); }
+                        Op::DeleteToEnd => { e.delete_to_line_end(now); }
+                        Op::Move(m, s) => e.move_cursor(m, s),
+                        Op::Click(r, c, s) => e.place_cursor(Pos::new(r, c), s),
+                        Op::Insert(t) => { e.insert(&t, now); }
+                        Op::Cut => { e.cut(now); }
+                        Op::Copy => { e.copy(); }
+                        Op::Paste => { e.paste(now); }
+                        Op::SelectAll => e.select_all(),
+                        Op::Undo => { e.undo(); }
+                        Op::Redo => { e.redo(); }
+                        Op::Pause => now += Duration::from_secs(2),
+                    }
+                    if edits && e.text() != before {
+                        tip = e.text();
+                    }
+                    let c = e.cursor();
+                    prop_assert!(c.row < e.lines().len());
+                    prop_assert!(c.col <= e.lines()[c.row].chars().count());
+                }
+                while e.undo() {}
+                prop_assert_eq!(e.text(), original);
+                while e.redo() {}
+                prop_assert_eq!(e.text(), tip);
+            }
+        }
     }
 }

@@ -1,5 +1,9 @@
 //! The editor pane: a fixed gutter (marks and line numbers) and the text, scrolled sideways
 //! on its own when lines are long.
+//!
+//! Drawn here from the textarea's lines, cursor and selection rather than with the
+//! textarea's own widget: that one scrolls its line numbers sideways with the text, has no
+//! place for syntect's colours or the gutter's marks, and moves its view while drawing.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
