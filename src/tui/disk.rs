@@ -280,8 +280,9 @@ mod tests {
     }
 
     #[test]
-    fn a_blocked_read_does_not_block_the_caller() {
-        // A FIFO blocks its reader until a writer comes: the way a hung share behaves.
+    fn a_fifo_in_place_of_the_dockerfile_is_unreadable_at_once() {
+        // A FIFO would block its reader until a writer comes; the file gate refuses anything
+        // but a regular file before opening it, so the worker answers at once.
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("Dockerfile");
         let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
@@ -296,17 +297,10 @@ mod tests {
             },
             sent,
         );
-        assert!(
-            w.recv_until(Instant::now() + Duration::from_millis(100))
-                .is_none()
-        );
-        assert!(sent.elapsed() < Duration::from_secs(2));
-        assert!(w.pending(Kind::Look));
-        // The share answers: the reply arrives.
-        std::fs::write(&fifo, "FROM late\n").unwrap();
         match reply(&mut w) {
-            Reply::Looked(Seen::Changed { bytes, .. }) => assert_eq!(bytes, b"FROM late\n"),
+            Reply::Looked(Seen::Unreadable) => {}
             other => panic!("{other:?}"),
         }
+        assert!(sent.elapsed() < Duration::from_secs(2));
     }
 }
