@@ -304,20 +304,21 @@ fn active_venv(state: &State, work: &PythonWork, sourced: Option<&str>) -> Optio
     if let Some(s) = sourced {
         return Some(s.to_string());
     }
+    let named = |key: &str| state.env_value(key).map(|v| v.trim_end_matches('/'));
+    let (virtual_env, uv_env) = (named("VIRTUAL_ENV"), named("UV_PROJECT_ENVIRONMENT"));
+    if virtual_env.is_none() && uv_env.is_none() && work.venvs.is_empty() && !state.has_venvs() {
+        return None;
+    }
     for entry in state.path() {
         let entry = entry.trim_end_matches('/');
         if super::state::DEFAULT_PATH.split(':').any(|d| d == entry) {
             break;
         }
         if let Some(dir) = entry.strip_suffix("/bin") {
-            let known = state.is_venv(dir)
+            let known = virtual_env == Some(dir)
+                || uv_env == Some(dir)
                 || work.venvs.iter().any(|v| v == dir)
-                || state
-                    .env_value("VIRTUAL_ENV")
-                    .is_some_and(|v| v.trim_end_matches('/') == dir)
-                || state
-                    .env_value("UV_PROJECT_ENVIRONMENT")
-                    .is_some_and(|v| v.trim_end_matches('/') == dir);
+                || state.is_venv(dir);
             if known {
                 return Some(dir.to_string());
             }

@@ -15,7 +15,7 @@ pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bi
 
 /// PATH entries kept: a PATH longer than this is nonsense in a Dockerfile, and a bound keeps
 /// `ENV PATH=/x:$PATH` repeated a hundred thousand times linear.
-const PATH_LIMIT: usize = 64;
+const PATH_LIMIT: usize = 32;
 
 /// PATH as entries shared between the states that hold them.
 pub type PathEntries = Arc<[Arc<str>]>;
@@ -132,7 +132,7 @@ impl State {
         self.args.insert(key.to_string(), value);
     }
 
-    /// PATH entries in order, duplicates dropped.
+    /// PATH entries in order.
     pub fn path(&self) -> &[Arc<str>] {
         &self.path
     }
@@ -266,6 +266,10 @@ impl State {
         self.venvs.contains(dir.trim_end_matches('/'))
     }
 
+    pub fn has_venvs(&self) -> bool {
+        !self.venvs.is_empty()
+    }
+
     pub fn venvs(&self) -> impl Iterator<Item = &String> {
         self.venvs.iter()
     }
@@ -295,12 +299,10 @@ impl State {
     }
 }
 
+/// The first entries of a PATH, empty ones dropped. Repeats are kept (the first one wins, as
+/// in a shell), and the bound keeps `ENV PATH=/x:$PATH` repeated from growing it.
 fn split_path(entries: impl Iterator<Item = Arc<str>>) -> PathEntries {
-    let mut seen = std::collections::HashSet::new();
-    entries
-        .filter(|p| !p.is_empty() && seen.insert(p.clone()))
-        .take(PATH_LIMIT)
-        .collect()
+    entries.filter(|p| !p.is_empty()).take(PATH_LIMIT).collect()
 }
 
 /// `/a/b/c`, `/a/b`, `/a` and `` (the root), without allocating.
@@ -416,10 +418,10 @@ mod tests {
     }
 
     #[test]
-    fn path_is_deduplicated_and_bounded() {
+    fn path_is_bounded() {
         let mut s = State::default();
         let long: Vec<String> = (0..1000).map(|i| format!("/p{i}")).collect();
-        s.set_env("PATH", format!("/a:/a:{}", long.join(":")), 1);
+        s.set_env("PATH", format!("/a::{}", long.join(":")), 1);
         assert_eq!(s.path().len(), PATH_LIMIT);
         assert_eq!(&*s.path()[0], "/a");
         assert_eq!(&*s.path()[1], "/p0");
