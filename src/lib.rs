@@ -9,6 +9,7 @@ pub mod class;
 pub mod cli;
 pub mod compare;
 pub mod facts;
+pub mod fsio;
 pub mod grade;
 pub mod hints;
 pub mod pack;

@@ -18,7 +18,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::span;
-use crate::tui::storage::{unix_now, write_atomic};
+use crate::fsio::{FsError, write_atomic};
+use crate::tui::storage::unix_now;
 
 /// The heartbeat rewrites the owner file this often.
 pub const HEARTBEAT: Duration = Duration::from_secs(30);
@@ -43,6 +44,11 @@ pub struct Owner {
 }
 
 impl Owner {
+    fn to_json(&self) -> Vec<u8> {
+        // Plain strings and numbers: serializing cannot fail.
+        serde_json::to_vec_pretty(self).unwrap_or_default()
+    }
+
     /// This process, as the owner of a folder for `name`, at `now`.
     pub fn me(name: &str, now: u64) -> Owner {
         let host = hostname();
@@ -63,13 +69,18 @@ impl Owner {
     }
 
     /// Reads an owner file; None when it is missing, an error when it is not one.
-    pub fn read(path: &Path) -> Result<Option<Owner>, String> {
+    pub fn read(path: &Path) -> Result<Option<Owner>, ClaimError> {
         match fs::read(path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|e| format!("{}: not an owner file ({e})", path.display())),
+            Ok(bytes) => {
+                serde_json::from_slice(&bytes)
+                    .map(Some)
+                    .map_err(|e| ClaimError::NotAnOwnerFile {
+                        path: path.to_path_buf(),
+                        source: e,
+                    })
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(format!("{}: cannot read: {e}", path.display())),
+            Err(e) => Err(FsError::new(path, "read", e).into()),
         }
     }
 
@@ -148,6 +159,23 @@ pub struct Claim {
     stop: Mutex<Option<(Sender<()>, mpsc::Receiver<()>)>>,
 }
 
+/// Why a student folder could not be claimed, or is no longer this session's.
+#[derive(Debug, thiserror::Error)]
+pub enum ClaimError {
+    #[error(transparent)]
+    Fs(#[from] FsError),
+    #[error("{}: not an owner file ({source})", path.display())]
+    NotAnOwnerFile {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    /// Another session has the folder: who, in words, and what to do.
+    #[error("{0}")]
+    Taken(String),
+    #[error("{}: the owner file could not be kept", .0.display())]
+    NotKept(PathBuf),
+}
+
 impl std::fmt::Debug for Claim {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Claim")
@@ -160,9 +188,8 @@ impl std::fmt::Debug for Claim {
 impl Claim {
     /// Claims `folder` (created if missing) for the student `name`, or says who has it.
     /// Returns a note when it continues a session that stopped without closing.
-    pub fn take(folder: &Path, name: &str) -> Result<(Arc<Claim>, Option<String>), String> {
-        fs::create_dir_all(folder)
-            .map_err(|e| format!("{}: cannot create: {e}", folder.display()))?;
+    pub fn take(folder: &Path, name: &str) -> Result<(Arc<Claim>, Option<String>), ClaimError> {
+        fs::create_dir_all(folder).map_err(FsError::at(folder, "create"))?;
         let path = folder.join(super::OWNER);
         let now = unix_now();
         let me = Owner::me(name, now);
@@ -177,7 +204,7 @@ impl Claim {
                 }
             }
             Ok(Some(found)) => match decide(&found, &me, now, process_running, &shown) {
-                Decision::Refuse(why) => return Err(why),
+                Decision::Refuse(why) => return Err(ClaimError::Taken(why)),
                 Decision::Take(note) => {
                     write_owner(&path, &me)?;
                     note
@@ -194,16 +221,13 @@ impl Claim {
         match Owner::read(&path) {
             Ok(Some(o)) if o.session == me.session => {}
             Ok(Some(o)) => {
-                return Err(format!(
+                return Err(ClaimError::Taken(format!(
                     "{shown} was claimed at the same moment by {}; choose another name with --student",
                     o.describe(unix_now())
-                ));
+                )));
             }
             _ => {
-                return Err(format!(
-                    "{}: the owner file could not be kept",
-                    path.display()
-                ));
+                return Err(ClaimError::NotKept(path));
             }
         }
         let claim = Arc::new(Claim {
@@ -216,10 +240,10 @@ impl Claim {
     }
 
     /// Ok while no other session has taken the folder.
-    pub fn still_ours(&self) -> Result<(), String> {
+    pub fn still_ours(&self) -> Result<(), ClaimError> {
         match self.lost.lock().map(|l| l.clone()) {
             Ok(None) => Ok(()),
-            Ok(Some(why)) => Err(why),
+            Ok(Some(why)) => Err(ClaimError::Taken(why)),
             Err(_) => Ok(()),
         }
     }
@@ -294,16 +318,15 @@ impl Claim {
     }
 }
 
-fn write_owner(path: &Path, owner: &Owner) -> Result<(), String> {
-    let json = serde_json::to_vec_pretty(owner).map_err(|e| e.to_string())?;
-    write_atomic(path, &json)
+fn write_owner(path: &Path, owner: &Owner) -> Result<(), ClaimError> {
+    Ok(write_atomic(path, &owner.to_json())?)
 }
 
 /// Creates the owner file only if there is none, whole: written to a temporary file and
 /// hard-linked into place (link fails when the name exists, also on NFS). Returns false
 /// when another session's file got there first.
-fn create_exclusive(path: &Path, owner: &Owner) -> Result<bool, String> {
-    let json = serde_json::to_vec_pretty(owner).map_err(|e| e.to_string())?;
+fn create_exclusive(path: &Path, owner: &Owner) -> Result<bool, FsError> {
+    let json = owner.to_json();
     let tmp = path.with_extension(format!("json.{}.tmp", owner.pid));
     let written = (|| {
         let mut f = fs::File::create(&tmp)?;
@@ -312,7 +335,7 @@ fn create_exclusive(path: &Path, owner: &Owner) -> Result<bool, String> {
     })();
     if let Err(e) = written {
         let _ = fs::remove_file(&tmp);
-        return Err(format!("{}: cannot write: {e}", tmp.display()));
+        return Err(FsError::new(tmp, "write", e));
     }
     let linked = fs::hard_link(&tmp, path);
     let _ = fs::remove_file(&tmp);
@@ -329,9 +352,9 @@ fn create_exclusive(path: &Path, owner: &Owner) -> Result<bool, String> {
                 .write_all(&json)
                 .and_then(|()| f.sync_all())
                 .map(|()| true)
-                .map_err(|e| format!("{}: cannot write: {e}", path.display())),
+                .map_err(FsError::at(path, "write")),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-            Err(e) => Err(format!("{}: cannot create: {e}", path.display())),
+            Err(e) => Err(FsError::new(path, "create", e)),
         },
     }
 }
@@ -457,7 +480,8 @@ mod tests {
         assert_eq!(found.name, "Alex");
         // This process is alive and its heartbeat fresh: the same name is refused.
         let e = Claim::take(&folder, "Alex").unwrap_err();
-        assert!(e.contains("is in use by"), "{e}");
+        assert!(matches!(e, ClaimError::Taken(_)), "{e:?}");
+        assert!(e.to_string().contains("is in use by"), "{e}");
         first.release();
         let found = Owner::read(&folder.join("owner.json")).unwrap().unwrap();
         assert!(found.ended_at.is_some());
@@ -471,7 +495,10 @@ mod tests {
         write_owner(&folder.join("owner.json"), &other).unwrap();
         second.beat(None);
         let e = second.still_ours().unwrap_err();
-        assert!(e.contains("was taken by another session"), "{e}");
+        assert!(
+            e.to_string().contains("was taken by another session"),
+            "{e}"
+        );
         second.release();
         let found = Owner::read(&folder.join("owner.json")).unwrap().unwrap();
         assert_eq!(found.session, "elsewhere", "never written over");

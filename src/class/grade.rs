@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::Serialize;
 
 use super::{DOCKERFILE, PROGRESS, students_dir};
+use crate::fsio::FsError;
 use crate::grade::Analysis;
 use crate::pack::Pack;
 use crate::rules::Consequence;
@@ -36,7 +37,7 @@ pub struct Submission {
 /// The submissions in `inputs`: one folder holding the class (`DIR/<name>/Dockerfile`,
 /// `DIR/<name>.Dockerfile`, or a shared data folder with `students/`), or files and
 /// student folders named one by one. Also returns the entries that were passed over.
-pub fn collect(inputs: &[PathBuf]) -> Result<(Vec<Submission>, Vec<String>), String> {
+pub fn collect(inputs: &[PathBuf]) -> Result<(Vec<Submission>, Vec<String>), ClassError> {
     if let [dir] = inputs
         && dir.is_dir()
         && !dir.join(DOCKERFILE).is_file()
@@ -47,8 +48,8 @@ pub fn collect(inputs: &[PathBuf]) -> Result<(Vec<Submission>, Vec<String>), Str
     Ok((subs, Vec::new()))
 }
 
-fn collect_dir(dir: &Path) -> Result<(Vec<Submission>, Vec<String>), String> {
-    let entries = fs::read_dir(dir).map_err(|e| format!("{}: cannot read: {e}", dir.display()))?;
+fn collect_dir(dir: &Path) -> Result<(Vec<Submission>, Vec<String>), ClassError> {
+    let entries = fs::read_dir(dir).map_err(FsError::at(dir, "read"))?;
     let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     names.sort();
     let mut subs = Vec::new();
@@ -308,7 +309,7 @@ pub fn grade_class(
     inputs: &[PathBuf],
     pack: &Pack,
     threads: Option<usize>,
-) -> Result<ClassGrades, String> {
+) -> Result<ClassGrades, ClassError> {
     let (subs, skipped) = collect(inputs)?;
     if subs.is_empty() {
         let place = inputs
@@ -316,9 +317,7 @@ pub fn grade_class(
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>()
             .join(" ");
-        return Err(format!(
-            "{place}: no submissions (expected <name>/Dockerfile or <name>.Dockerfile)"
-        ));
+        return Err(ClassError::NoSubmissions(place));
     }
     Ok(ClassGrades {
         todos: pack
@@ -339,7 +338,7 @@ pub fn grade_one(sub: &Submission, pack: &Pack) -> Graded {
         None => (None, None),
     };
     let verdict = match read_submission_within(&sub.path, sub.root.as_deref()) {
-        Err(why) => Verdict::Bad(why),
+        Err(why) => Verdict::Bad(why.to_string()),
         Ok(text) => {
             match panic::catch_unwind(AssertUnwindSafe(|| Analysis::of(&text, pack))) {
                 Ok(analysis) => Verdict::Graded(
@@ -377,74 +376,104 @@ pub fn grade_one(sub: &Submission, pack: &Pack) -> Graded {
     }
 }
 
+/// Why a class could not be graded at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ClassError {
+    #[error(transparent)]
+    Fs(#[from] FsError),
+    #[error("{0}: no submissions (expected <name>/Dockerfile or <name>.Dockerfile)")]
+    NoSubmissions(String),
+}
+
+/// Why a submission cannot be graded; shown as the student's row in every report.
+#[derive(Debug, thiserror::Error)]
+pub enum BadSubmission {
+    #[error("a link that leads outside the class folder: not read")]
+    OutsideClass,
+    #[error("no Dockerfile in the student's folder")]
+    NoDockerfile,
+    #[error("missing")]
+    Missing,
+    #[error("unreadable: {0}")]
+    Unreadable(#[source] std::io::Error),
+    #[error("a directory, not a Dockerfile")]
+    Directory,
+    #[error("not a regular file")]
+    NotRegular,
+    #[error("too large: {0} bytes (a submission is at most 1 MiB)")]
+    TooLarge(u64),
+    /// It grew past the cap while being read.
+    #[error("too large: more than 1 MiB")]
+    GrewTooLarge,
+    #[error("empty")]
+    Empty,
+    #[error("empty (only whitespace)")]
+    OnlyWhitespace,
+    #[error("binary: a NUL byte at offset {0}")]
+    Binary(usize),
+    #[error("not UTF-8: byte 0x{byte:02X} on line {line}")]
+    NotUtf8 { byte: u8, line: usize },
+}
+
 /// The submission's text, or why it cannot be graded; with `root`, a file that is (or
 /// links to) something outside that folder is not read.
-pub fn read_submission_within(path: &Path, root: Option<&Path>) -> Result<String, String> {
+pub fn read_submission_within(path: &Path, root: Option<&Path>) -> Result<String, BadSubmission> {
     if let Some(root) = root
         && let (Ok(file), Ok(root)) = (fs::canonicalize(path), fs::canonicalize(root))
         && !file.starts_with(&root)
     {
-        return Err("a link that leads outside the class folder: not read".into());
+        return Err(BadSubmission::OutsideClass);
     }
     read_submission(path)
 }
 
 /// The submission's text, or why it cannot be graded.
-pub fn read_submission(path: &Path) -> Result<String, String> {
+pub fn read_submission(path: &Path) -> Result<String, BadSubmission> {
     let meta = match fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(match path.parent().filter(|p| p.is_dir()) {
                 Some(_) if path.file_name().is_some_and(|n| n == DOCKERFILE) => {
-                    "no Dockerfile in the student's folder".into()
+                    BadSubmission::NoDockerfile
                 }
-                _ => "missing".into(),
+                _ => BadSubmission::Missing,
             });
         }
-        Err(e) => return Err(format!("unreadable: {e}")),
+        Err(e) => return Err(BadSubmission::Unreadable(e)),
     };
     if meta.is_dir() {
-        return Err("a directory, not a Dockerfile".into());
+        return Err(BadSubmission::Directory);
     }
     if !meta.is_file() {
-        return Err("not a regular file".into());
+        return Err(BadSubmission::NotRegular);
     }
     if meta.len() > MAX_SUBMISSION {
-        return Err(format!(
-            "too large: {} bytes (a submission is at most 1 MiB)",
-            meta.len()
-        ));
+        return Err(BadSubmission::TooLarge(meta.len()));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    let read =
-        fs::File::open(path).and_then(|f| f.take(MAX_SUBMISSION + 1).read_to_end(&mut bytes));
-    if let Err(e) = read {
-        return Err(format!("unreadable: {e}"));
-    }
+    fs::File::open(path)
+        .and_then(|f| f.take(MAX_SUBMISSION + 1).read_to_end(&mut bytes))
+        .map_err(BadSubmission::Unreadable)?;
     if bytes.len() as u64 > MAX_SUBMISSION {
-        return Err("too large: more than 1 MiB".into());
+        return Err(BadSubmission::GrewTooLarge);
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(if bytes.is_empty() {
-            "empty".into()
+            BadSubmission::Empty
         } else {
-            "empty (only whitespace)".into()
+            BadSubmission::OnlyWhitespace
         });
     }
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
-        return Err(format!("binary: a NUL byte at offset {at}"));
+        return Err(BadSubmission::Binary(at));
     }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(text),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
-            Err(format!(
-                "not UTF-8: byte 0x{:02X} on line {line}",
-                e.as_bytes()[at]
-            ))
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        BadSubmission::NotUtf8 {
+            byte: e.as_bytes()[at],
+            line: e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1,
         }
-    }
+    })
 }
 
 /// Hints, solutions and time from a student's progress file.
@@ -487,7 +516,7 @@ mod tests {
         fs::write(p("latin1"), b"FROM x\n# caf\xe9\n").unwrap();
         fs::create_dir(p("dir")).unwrap();
         fs::write(p("big"), vec![b'#'; MAX_SUBMISSION as usize + 1]).unwrap();
-        let why = |n: &str| read_submission(&p(n)).unwrap_err();
+        let why = |n: &str| read_submission(&p(n)).unwrap_err().to_string();
         assert_eq!(why("empty"), "empty");
         assert_eq!(why("blank"), "empty (only whitespace)");
         assert_eq!(why("bin"), "binary: a NUL byte at offset 7");

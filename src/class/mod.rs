@@ -31,10 +31,15 @@ pub struct StudentName {
     pub changes: Vec<String>,
 }
 
+/// A student name with nothing in it to make a folder name from.
+#[derive(Debug, thiserror::Error)]
+#[error("the student name {0:?} has no letter or digit to make a folder name from")]
+pub struct NoFolderName(pub String);
+
 /// Makes `name` one safe folder name: no path separators, no `.`/`..` or hidden names, no
 /// control characters, nothing Windows shares refuse (`:*?"<>|`, trailing dots and
 /// spaces, `CON`, `NUL`...), at most [`MAX_NAME`] characters.
-pub fn sanitize_student(name: &str) -> Result<StudentName, String> {
+pub fn sanitize_student(name: &str) -> Result<StudentName, NoFolderName> {
     let mut changes: Vec<String> = Vec::new();
     let mut note = |what: String| {
         if !changes.contains(&what) {
@@ -85,9 +90,7 @@ pub fn sanitize_student(name: &str) -> Result<StudentName, String> {
         ));
     }
     if !folder.chars().any(char::is_alphanumeric) {
-        return Err(format!(
-            "the student name {name:?} has no letter or digit to make a folder name from"
-        ));
+        return Err(NoFolderName(name.to_string()));
     }
     Ok(StudentName { folder, changes })
 }

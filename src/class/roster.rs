@@ -12,6 +12,7 @@ use std::time::SystemTime;
 
 use super::claim::{Owner, STALE_AFTER};
 use super::{DOCKERFILE, OWNER, PROGRESS};
+use crate::fsio::FsError;
 use crate::pack::Pack;
 use crate::tui::storage::{Progress, read_progress};
 
@@ -119,9 +120,8 @@ impl Roster {
 
     /// Reads the folder again. Errors say why the folder itself could not be listed; the
     /// students read before are kept then.
-    pub fn refresh(&mut self, pack: &Pack) -> Result<(), String> {
-        let entries = fs::read_dir(&self.dir)
-            .map_err(|e| format!("{}: cannot read: {e}", self.dir.display()))?;
+    pub fn refresh(&mut self, pack: &Pack) -> Result<(), FsError> {
+        let entries = fs::read_dir(&self.dir).map_err(FsError::at(&self.dir, "read"))?;
         let mut folders: Vec<String> = entries
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
@@ -154,7 +154,7 @@ pub fn read_student(path: &Path, folder: &str, pack: &Pack) -> Student {
     let owner = match owner {
         Ok(o) => o,
         Err(why) => {
-            problems.push(why);
+            problems.push(why.to_string());
             None
         }
     };

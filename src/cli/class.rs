@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use crate::class::grade::grade_class;
 use crate::class::report::{ClassFormat, render};
+use crate::fsio::write_atomic;
 use crate::pack::Pack;
-use crate::tui::storage::write_atomic;
 
 /// Grades `inputs` and renders the report: the report itself, or with `output` a line
 /// saying where it was written (atomically).
@@ -15,7 +15,7 @@ pub fn grade(
     format: ClassFormat,
     output: Option<&Path>,
     jobs: Option<usize>,
-) -> Result<String, String> {
+) -> anyhow::Result<String> {
     let grades = grade_class(inputs, pack, jobs)?;
     let report = render(&grades, format);
     let Some(path) = output else {

@@ -174,6 +174,7 @@ fn work(inbox: Receiver<Request>, outbox: Sender<Reply>) {
                 guard
                     .as_deref()
                     .map_or(Ok(()), Claim::still_ours)
+                    .map_err(|e| e.to_string())
                     .and_then(|()| workspace.save_progress(&progress)),
             ),
         };
@@ -206,7 +207,7 @@ fn save(
     let hash = storage::content_hash(text.as_bytes());
     if let Some(Err(e)) = guard.map(Claim::still_ours) {
         return Reply::Saved {
-            result: Err(e),
+            result: Err(e.to_string()),
             hash,
         };
     }

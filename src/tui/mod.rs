@@ -62,7 +62,7 @@ pub fn run(pack: Pack, place: Place, ascii: bool) -> Result<(), String> {
         Place::Lab => Workspace::open(None, &pack)?,
         Place::File(f) => Workspace::open(Some(f), &pack)?,
         Place::Student(name) => {
-            let safe = crate::class::sanitize_student(name)?;
+            let safe = crate::class::sanitize_student(name).map_err(|e| e.to_string())?;
             if !safe.changes.is_empty() {
                 notes.push(format!(
                     "Your folder is named {:?}: {}.",
@@ -73,7 +73,8 @@ pub fn run(pack: Pack, place: Place, ascii: bool) -> Result<(), String> {
             let folder = storage::data_dir()?
                 .join(crate::class::STUDENTS)
                 .join(&safe.folder);
-            let (c, note) = crate::class::claim::Claim::take(&folder, name)?;
+            let (c, note) =
+                crate::class::claim::Claim::take(&folder, name).map_err(|e| e.to_string())?;
             notes.extend(note.map(|n| format!("{}: {n}.", folder.display())));
             c.keep_alive();
             claim = Some(c);

@@ -5,12 +5,9 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::hash::{Hash, Hasher};
-use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
-
-use atomic_write_file::AtomicWriteFile;
 
 use serde::{Deserialize, Serialize};
 
@@ -425,16 +422,9 @@ pub fn read_progress(path: &Path) -> Result<ProgressFile, String> {
     }
 }
 
-/// Writes through a temporary file in the same folder, fsyncs it and the folder, then
-/// renames: a reader sees the old file or the new one, never half of one. An existing
-/// file's permissions are kept.
+/// [`crate::fsio::write_atomic`], its error as text for this module's callers.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let result = (|| {
-        let mut f = AtomicWriteFile::options().open(path)?;
-        f.write_all(bytes)?;
-        f.commit()
-    })();
-    result.map_err(|e| format!("{}: cannot save: {e}", path.display()))
+    crate::fsio::write_atomic(path, bytes).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

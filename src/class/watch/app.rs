@@ -73,7 +73,7 @@ impl Detail {
                     failing,
                 )
             }
-            Err(why) => (Err(why), Vec::new(), Vec::new()),
+            Err(why) => (Err(why.to_string()), Vec::new(), Vec::new()),
         };
         Detail {
             folder: folder.to_string(),
@@ -295,7 +295,7 @@ impl Watch {
     pub fn refresh(&mut self, now_unix: u64) {
         self.now = now_unix;
         self.refreshed = Some(Instant::now());
-        self.problem = self.roster.refresh(&self.pack).err();
+        self.problem = self.roster.refresh(&self.pack).err().map(|e| e.to_string());
         let todos: Vec<u32> = self.pack.lessons.iter().map(|l| l.todo).collect();
         let mut rows: Vec<Row> = self
             .roster

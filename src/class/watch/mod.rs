@@ -7,6 +7,8 @@ pub mod keys;
 pub mod ui;
 
 use std::io;
+
+use anyhow::Context;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -36,9 +38,9 @@ pub fn run(
     stuck_after: Duration,
     poll_every: Duration,
     ascii: bool,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     if !dir.is_dir() {
-        return Err(format!("{}: not a folder", dir.display()));
+        anyhow::bail!("{}: not a folder", dir.display());
     }
     let mut watch = Watch::new(dir, pack, stuck_after, poll_every);
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -47,7 +49,8 @@ pub fn run(
 
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(sig, Arc::clone(&stop)).map_err(|e| e.to_string())?;
+        signal_hook::flag::register(sig, Arc::clone(&stop))
+            .context("cannot listen for SIGTERM and SIGHUP")?;
     }
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -55,7 +58,7 @@ pub fn run(
         default_hook(info);
     }));
 
-    enable_raw_mode().map_err(|e| format!("cannot use this terminal: {e}"))?;
+    enable_raw_mode().context("cannot use this terminal")?;
     let result = (|| -> io::Result<()> {
         execute!(io::stdout(), EnterAlternateScreen)?;
         let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
@@ -90,5 +93,5 @@ pub fn run(
         Ok(())
     })();
     restore_terminal();
-    result.map_err(|e| e.to_string())
+    result.context("the terminal failed")
 }
