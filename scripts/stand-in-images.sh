@@ -68,7 +68,7 @@ present() {
 # inherit the label, and `stagecraft compare` marks its own with org.stagecraft).
 list_stand_ins() {
   local line
-  "$DOCKER" image ls --filter "label=$LABEL_KEY" --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' |
+  "$DOCKER" image ls --filter "label=$LABEL_KEY" --filter dangling=false --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' |
     while IFS= read -r line; do
       [ -z "$("$DOCKER" image inspect --format '{{index .Config.Labels "org.stagecraft"}}' "${line%%$'\t'*}")" ] &&
         printf '%s\n' "$line"
