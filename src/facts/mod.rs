@@ -248,8 +248,9 @@ pub fn derive(parsed: &Parsed) -> Facts {
     let mut stages: Vec<Stage> = Vec::new();
     let mut names: HashMap<String, usize> = HashMap::new();
     let referenced = referenced_stages(parsed);
+    let last_base_use = last_base_use(parsed, &referenced);
 
-    for ins in &parsed.instructions {
+    for (position, ins) in parsed.instructions.iter().enumerate() {
         if let Kind::From {
             image,
             image_text,
@@ -266,8 +267,17 @@ pub fn derive(parsed: &Parsed) -> Facts {
             if let Some(done) = stages.last_mut() {
                 finish(done, &referenced);
             }
-            let (base, state) = match parent.and_then(|p| stages.get(p)) {
-                Some(p) => (p.base.clone(), p.state.for_child()),
+            let (base, state) = match parent.and_then(|p| stages.get_mut(p)) {
+                Some(p) => {
+                    let state = p.state.for_child();
+                    // The last stage built on it, and nothing copies from it: the child
+                    // takes the state over instead of sharing it, so a chain of stages
+                    // grows its maps in place rather than copying a path per insert.
+                    if last_base_use.get(&text.to_ascii_lowercase()) == Some(&position) {
+                        p.state = empty_state();
+                    }
+                    (p.base.clone(), state)
+                }
                 None => {
                     let reference = if text == *image_text {
                         image.clone()
@@ -354,6 +364,47 @@ fn referenced_stages(parsed: &Parsed) -> HashSet<String> {
         }
     }
     names
+}
+
+/// For each stage name that only `FROM` lines use (no `COPY --from`, no `--mount from=`,
+/// no `$` that could name any stage), where the last `FROM` naming it is.
+fn last_base_use(parsed: &Parsed, referenced: &HashSet<String>) -> HashMap<String, usize> {
+    let mut last = HashMap::new();
+    if referenced.iter().any(|r| r.contains('$')) {
+        return last;
+    }
+    let mut copied_from: HashSet<String> = HashSet::new();
+    let mut aliases: Vec<Option<String>> = Vec::new();
+    for (position, ins) in parsed.instructions.iter().enumerate() {
+        if let Kind::From {
+            image_text, alias, ..
+        } = &ins.kind
+        {
+            last.insert(image_text.to_ascii_lowercase(), position);
+            aliases.push(alias.as_ref().map(|a| a.to_ascii_lowercase()));
+        }
+        for flag in &ins.flags {
+            if flag.name == "from" {
+                copied_from.extend(flag.value.as_ref().map(|v| v.to_ascii_lowercase()));
+            } else if flag.name == "mount"
+                && let Some(v) = &flag.value
+            {
+                copied_from.extend(
+                    v.split(',')
+                        .filter_map(|kv| kv.trim().strip_prefix("from="))
+                        .map(str::to_ascii_lowercase),
+                );
+            }
+        }
+    }
+    // `--from=1` names a stage by its number.
+    let by_number: Vec<String> = copied_from
+        .iter()
+        .filter_map(|r| r.parse::<usize>().ok())
+        .filter_map(|n| aliases.get(n).cloned().flatten())
+        .collect();
+    last.retain(|name, _| !copied_from.contains(name) && !by_number.contains(name));
+    last
 }
 
 /// A stage is complete: read its command, and let its state go if nothing can refer to it.

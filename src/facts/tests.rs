@@ -270,3 +270,31 @@ fn pip_reads_any_yes_no_value_of_pip_no_cache_dir_as_off() {
     let f = facts("FROM python:3.11\nRUN pip install x\n");
     assert!(!f.stages[0].pip_installs[0].cache_off);
 }
+
+#[test]
+fn a_base_only_built_on_hands_its_state_to_its_last_child() {
+    let f = facts(
+        "FROM python:3.11-slim AS s0\nRUN python -m venv /v0\nFROM s0 AS s1\nRUN python -m venv /v1\nFROM s1 AS s2\nENV X=1\nFROM python:3.11-slim\nCOPY --from=s2 /v1 /v1\n",
+    );
+    // The chain's end still sees everything its ancestors made.
+    assert!(f.stages[2].state.created("/v0"));
+    assert!(f.stages[2].state.created("/v1"));
+    // s0 and s1 are only built on: their own states were handed over, not kept twice.
+    assert!(!f.stages[0].state.created("/v0"));
+    assert!(!f.stages[1].state.created("/v1"));
+}
+
+#[test]
+fn a_base_that_is_also_copied_from_keeps_its_state() {
+    for copy in ["--from=base", "--from=0", "--from=BASE"] {
+        let f = facts(&format!(
+            "FROM python:3.11-slim AS base\nRUN python -m venv /opt/venv\nFROM base AS tests\nRUN true\nFROM python:3.11-slim\nCOPY {copy} /opt/venv /opt/venv\n"
+        ));
+        assert!(f.stages[0].state.created("/opt/venv"), "{copy}");
+    }
+    // A RUN --mount from= is a reference too.
+    let f = facts(
+        "FROM python:3.11-slim AS base\nRUN python -m venv /opt/venv\nFROM base AS b\nRUN true\nFROM python:3.11-slim\nRUN --mount=type=bind,from=base,target=/x true\n",
+    );
+    assert!(f.stages[0].state.created("/opt/venv"));
+}
