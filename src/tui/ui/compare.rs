@@ -519,19 +519,20 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         .len()
         .saturating_sub(scroll + inner.height as usize);
     let state = match pane.state() {
-        State::Running { .. } => "running · Esc cancels",
-        State::Done(_) if pane.focused() => "Enter opens a TODO · Esc",
-        State::Done(_) => "F10 to scroll · Esc closes",
-        _ => "Esc closes",
+        State::Running { .. } => "running",
+        State::Done(_) => "results",
+        State::NoEngine(_) => "no Docker engine",
+        State::Cancelled => "cancelled",
+        State::Refused(_) => "not started",
     };
     let more = if below > 0 {
         format!(" · {}", theme.more_below())
     } else {
         String::new()
     };
-    let title = format!(" Compare · {state}{more} ");
+    let title = format!(" Compare: {state}{more} ");
     let title = if theme.ascii {
-        title.replace('·', "-").replace('↓', "v")
+        title.replace('·', "-")
     } else {
         title
     };
