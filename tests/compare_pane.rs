@@ -367,21 +367,6 @@ fn the_results_are_kept_in_the_progress_file_for_the_text_they_measured() {
     assert!(s.contains("image: estimated (F10"), "{s}");
 }
 
-/// The `HH:MM` after "measured by compare" (the summary may wrap before it).
-fn clock_after_measured(screen: &str) -> String {
-    let flat: String = screen
-        .lines()
-        .map(|l| l.trim_matches('"'))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let at = flat.find("measured by compare").expect("measured");
-    let rest = &flat[at..];
-    let digits = rest
-        .find(|c: char| c.is_ascii_digit())
-        .expect("a time follows");
-    rest[digits..digits + 5].to_string()
-}
-
 #[test]
 fn enter_and_a_click_on_an_explanation_open_its_todo() {
     let mut l = lab(None);

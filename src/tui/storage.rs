@@ -622,13 +622,15 @@ mod tests {
             dockerfile: dir.path().join("Dockerfile"),
             progress_file: dir.path().join("progress.json"),
         };
-        let mut p = Progress::default();
-        p.measured = Some(Measured {
-            baseline_bytes: Some(1_253_000_000),
-            yours_bytes: Some(399_000_000),
-            at: 1_700_000_000,
-            text_hash: text_hash("FROM python:3.11-slim\n"),
-        });
+        let p = Progress {
+            measured: Some(Measured {
+                baseline_bytes: Some(1_253_000_000),
+                yours_bytes: Some(399_000_000),
+                at: 1_700_000_000,
+                text_hash: text_hash("FROM python:3.11-slim\n"),
+            }),
+            ..Progress::default()
+        };
         ws.save_progress(&p).unwrap();
         let (back, note) = ws.load_progress();
         assert_eq!(note, None);
