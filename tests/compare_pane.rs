@@ -282,6 +282,11 @@ fn f10_compares_the_text_on_screen_and_the_editor_keeps_its_keys() {
     let s = screen(&mut l.app, 100, 30);
     assert!(s.contains("building, step 4/12"), "{s}");
     assert!(s.contains("COPY --from=builder /opt/venv"), "{s}");
+    // Hidden, it is still said to be running, with its time.
+    key(&mut l.app, KeyCode::F(10));
+    let s = screen(&mut l.app, 100, 30);
+    assert!(s.contains("comparing 1:23 (F10)"), "{s}");
+    assert!(!s.contains("Compare: running"), "{s}");
 }
 
 #[test]
@@ -379,6 +384,10 @@ fn enter_and_a_click_on_an_explanation_open_its_todo() {
     assert!(l.app.text().starts_with('\n'));
     key(&mut l.app, KeyCode::F(10));
     assert_eq!(l.app.key_contexts()[0], Context::CompareFocus);
+    // Letters type nothing while the results have the keyboard.
+    let text = l.app.text();
+    key(&mut l.app, KeyCode::Char('j'));
+    assert_eq!(l.app.text(), text);
     // Yours' explanation (TODO 5) comes first; Tab goes on to the baseline's (TODO 6).
     key(&mut l.app, KeyCode::Tab);
     key(&mut l.app, KeyCode::Tab);

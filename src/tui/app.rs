@@ -981,6 +981,8 @@ impl App {
             return;
         }
         match self.overlay {
+            // The results have the keyboard: letters type nothing into the file.
+            Overlay::None if self.compare.as_ref().is_some_and(Pane::focused) => return,
             Overlay::None => {}
             Overlay::Lessons { .. } => {
                 if let Some(i) = c
@@ -1328,6 +1330,10 @@ impl App {
         if let Some(area) = self.compare_area().filter(|a| inside(*a)) {
             self.compare_mouse(mouse, area);
             return;
+        }
+        if let (MouseEventKind::Down(_), Some(p)) = (mouse.kind, self.compare.as_mut()) {
+            // A click elsewhere gives the keyboard back to the editor.
+            p.unfocus();
         }
         match mouse.kind {
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
