@@ -264,3 +264,75 @@ impl Pane {
         self.selected = index;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::Dockerfile;
+
+    fn options() -> Options {
+        let file = |name: &str| Dockerfile {
+            name: name.into(),
+            text: "FROM scratch\n".into(),
+        };
+        Options::new(file("yours"), file("baseline"), ".".into())
+    }
+
+    /// Waits for the cancel flag, as `compare` does between steps, then reports it.
+    fn until_cancelled(stopped: Arc<AtomicBool>) -> Runner {
+        Arc::new(move |_, _, tx, cancel| {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !cancel.load(Ordering::SeqCst) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            std::thread::sleep(Duration::from_millis(50)); // the clean-up
+            stopped.store(true, Ordering::SeqCst);
+            let _ = tx.send(Event::Done(Err(compare::Error::Cancelled)));
+        })
+    }
+
+    #[test]
+    fn a_dropped_job_cancels_the_comparison_and_waits_for_its_clean_up() {
+        let stopped = Arc::new(AtomicBool::new(false));
+        let job = Job::start(
+            &until_cancelled(Arc::clone(&stopped)),
+            options(),
+            Params::default(),
+        );
+        assert!(!job.finished());
+        drop(job);
+        assert!(
+            stopped.load(Ordering::SeqCst),
+            "cleaned up before the drop returned"
+        );
+    }
+
+    #[test]
+    fn cancelling_ends_in_the_cancelled_state() {
+        let stopped = Arc::new(AtomicBool::new(false));
+        let job = Job::start(
+            &until_cancelled(Arc::clone(&stopped)),
+            options(),
+            Params::default(),
+        );
+        let mut pane = Pane::start("h".into(), Instant::now());
+        pane.on_event(Event::Progress(Progress {
+            role: compare::Role::Yours,
+            phase: compare::Phase::Building,
+            step: Some((2, 5)),
+            activity: Some("RUN pip install".into()),
+            elapsed: Duration::from_secs(7),
+            log_tail: vec![],
+        }));
+        assert_eq!(pane.elapsed(), Duration::from_secs(7));
+        job.cancel();
+        pane.mark_cancelling();
+        assert!(pane.cancelling() && pane.running());
+        assert!(job.wait_until(Instant::now() + Duration::from_secs(10)));
+        for event in job.take_events() {
+            pane.on_event(event);
+        }
+        assert_eq!(pane.state(), &State::Cancelled);
+        assert!(!pane.running());
+    }
+}
