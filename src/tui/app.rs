@@ -16,8 +16,9 @@ use super::editor::{Editor, Pos};
 use super::highlight::{Highlighter, LineStyles};
 use super::keys::{self, Action, Context};
 use super::layout::{self, Panes};
-use super::storage::{self, Progress, Stamp, Workspace};
-use super::ui::{help, lesson};
+use super::measure::{self, Job, Pane, Runner};
+use super::storage::{self, Measured, Progress, Stamp, Workspace};
+use super::ui::{compare as compare_view, help, lesson};
 use crate::class::claim::Claim;
 use crate::grade::{Analysis, TodoVerdict};
 use crate::pack::{Lesson, Pack};
@@ -158,6 +159,12 @@ pub struct App {
     seconds_before: u64,
     /// Since when the current lesson's time is not yet counted in its record.
     lesson_clock: Instant,
+    /// The comparison pane (F10): progress, then results; kept when hidden.
+    compare: Option<Pane>,
+    /// The comparison running on its own thread.
+    compare_job: Option<Job>,
+    /// What runs a comparison (`compare::compare`; the tests give their own).
+    compare_runner: Runner,
 }
 
 impl App {
@@ -232,6 +239,9 @@ impl App {
             farewell: None,
             session_start: Instant::now(),
             lesson_clock: Instant::now(),
+            compare: None,
+            compare_job: None,
+            compare_runner: measure::real_runner(),
         };
         app.record_passes(None);
         app.highlight_visible();
@@ -415,10 +425,26 @@ impl App {
             Overlay::QuitUnsaved => Some(Context::QuitUnsaved),
             Overlay::None => None,
         };
+        let pane = self.compare.as_ref();
         match mode {
             Some(m) => vec![m, Context::Always],
             None if self.find.is_some() => vec![
                 Context::Find,
+                Context::Always,
+                Context::Tutorial,
+                Context::Editor,
+            ],
+            None if pane.is_some_and(Pane::focused) => {
+                vec![Context::CompareFocus, Context::Always]
+            }
+            None if pane.is_some_and(Pane::running) => vec![
+                Context::CompareRunning,
+                Context::Always,
+                Context::Tutorial,
+                Context::Editor,
+            ],
+            None if pane.is_some_and(Pane::shown) => vec![
+                Context::CompareShown,
                 Context::Always,
                 Context::Tutorial,
                 Context::Editor,
@@ -656,6 +682,7 @@ impl App {
     /// called by the event loop. Returns whether anything on screen changed.
     pub fn tick(&mut self, now: Instant) -> bool {
         let mut changed = self.expire_notice(now);
+        changed |= self.poll_compare(now);
         changed |= self.settle_io(Instant::now());
         if self.workspace.is_some()
             && self.conflict.is_none()
@@ -954,6 +981,8 @@ impl App {
             return;
         }
         match self.overlay {
+            // The results have the keyboard: letters type nothing into the file.
+            Overlay::None if self.compare.as_ref().is_some_and(Pane::focused) => return,
             Overlay::None => {}
             Overlay::Lessons { .. } => {
                 if let Some(i) = c
@@ -1169,6 +1198,8 @@ impl App {
             Action::Close => {
                 if self.find.is_some() && self.overlay == Overlay::None {
                     self.find = None;
+                } else if let Some(p) = self.compare.as_mut().filter(|p| p.focused()) {
+                    p.unfocus();
                 } else {
                     if matches!(
                         self.overlay,
@@ -1199,12 +1230,38 @@ impl App {
                 self.conflict = None;
                 self.quit = true;
             }
+            Action::Compare => self.compare_key(now),
+            Action::CancelCompare => self.cancel_compare(),
+            Action::CloseCompare => {
+                if let Some(p) = self.compare.as_mut().filter(|p| !p.running()) {
+                    p.hide();
+                }
+            }
+            Action::NextLink => {
+                let links = self.compare_document().links.len();
+                if let Some(p) = self.compare.as_mut()
+                    && links > 0
+                {
+                    p.select((p.selected() + 1) % links);
+                }
+                self.scroll_to_link();
+            }
+            Action::OpenTodo => {
+                let doc = self.compare_document();
+                let chosen = self.compare.as_ref().map_or(0, Pane::selected);
+                match doc.links.get(chosen) {
+                    Some(link) => self.open_todo(link.todo),
+                    None => self.set_notice("The results name no TODO to open.", Tone::Info),
+                }
+            }
         }
     }
 
     /// Ctrl-Q: save and quit; when the text cannot be saved, ask.
     fn request_quit(&mut self) {
         self.refresh();
+        // A comparison stops now; the caller waits for its clean-up (`stop_compare`).
+        self.cancel_compare();
         if self.conflict.is_some() {
             self.overlay = Overlay::QuitUnsaved;
             return;
@@ -1242,6 +1299,7 @@ impl App {
                 };
                 self.clamp_help_scroll();
             }
+            Overlay::None => self.scroll_compare(action),
             _ => {}
         }
     }
@@ -1268,6 +1326,14 @@ impl App {
         }
         if self.overlay != Overlay::None {
             return;
+        }
+        if let Some(area) = self.compare_area().filter(|a| inside(*a)) {
+            self.compare_mouse(mouse, area);
+            return;
+        }
+        if let (MouseEventKind::Down(_), Some(p)) = (mouse.kind, self.compare.as_mut()) {
+            // A click elsewhere gives the keyboard back to the editor.
+            p.unfocus();
         }
         match mouse.kind {
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
@@ -1308,6 +1374,355 @@ impl App {
                 if let Some(t) = self.editor.selected_text() {
                     // A drag selection goes to the clipboard too, as terminals do.
                     self.clipboard_out = Some(t);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // ---- The comparison (F10) ----
+
+    /// The comparison pane, shown or not, once F10 was pressed.
+    pub fn compare_pane(&self) -> Option<&Pane> {
+        self.compare.as_ref()
+    }
+
+    pub fn compare_running(&self) -> bool {
+        self.compare.as_ref().is_some_and(Pane::running)
+    }
+
+    /// Runs comparisons with `runner` from now on (the tests' scripted comparisons).
+    pub fn set_compare_runner(&mut self, runner: Runner) {
+        self.compare_runner = runner;
+    }
+
+    /// The last measurement, when it is of the text on screen and both images were built.
+    pub fn measured_now(&self) -> Option<&Measured> {
+        self.progress
+            .measured
+            .as_ref()
+            .filter(|m| m.sizes().is_some() && m.text_hash == storage::text_hash(&self.text()))
+    }
+
+    /// F10. Hidden pane: shows the last results when they are of this very text, else runs
+    /// the comparison. Running: hides or shows its progress. Results beside the editor: gives
+    /// them the keyboard. Results with the keyboard: runs it again.
+    fn compare_key(&mut self, now: Instant) {
+        let hash = storage::text_hash(&self.text());
+        let Some(pane) = self.compare.as_mut() else {
+            self.start_compare(now);
+            return;
+        };
+        if pane.running() {
+            if pane.shown() {
+                pane.hide();
+                self.set_notice(
+                    "The comparison goes on in the background: F10 shows it, Esc cancels it.",
+                    Tone::Info,
+                );
+            } else {
+                pane.show(false);
+            }
+        } else if pane.focused() || pane.report().is_none() {
+            self.start_compare(now);
+        } else if pane.shown() {
+            pane.show(true);
+        } else if pane.text_hash() == hash {
+            pane.show(true);
+            self.set_notice(
+                "Your file has not changed since this comparison; F10 again runs it anew.",
+                Tone::Info,
+            );
+        } else {
+            self.start_compare(now);
+        }
+    }
+
+    /// Starts the comparison of the text on screen against the pack's baseline, built in
+    /// the Dockerfile's folder, on its own thread.
+    fn start_compare(&mut self, now: Instant) {
+        use crate::compare::{Dockerfile, Options};
+        let text = self.text();
+        let Some(baseline) = self.pack.baseline.clone() else {
+            self.compare = Some(Pane::refused(
+                "This lesson pack names no baseline Dockerfile to compare with (`baseline:` \
+                 in its pack.yaml)."
+                    .into(),
+                now,
+            ));
+            return;
+        };
+        let context = match &self.workspace {
+            Some(ws) => ws
+                .dockerfile
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), PathBuf::from),
+            None => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        };
+        if self.workspace.is_some() {
+            let missing: Vec<String> = self
+                .pack
+                .exercise_files
+                .iter()
+                .filter_map(|f| std::path::Path::new(&f.path).file_name())
+                .filter(|name| !context.join(name).exists())
+                .map(|name| name.to_string_lossy().into_owned())
+                .collect();
+            if !missing.is_empty() {
+                self.compare = Some(Pane::refused(
+                    format!(
+                        "{} has no {}: the build copies the exercise's files from the \
+                         Dockerfile's folder. Put them beside it (the lab folder has them).",
+                        context.display(),
+                        missing.join(" or ")
+                    ),
+                    now,
+                ));
+                return;
+            }
+        }
+        // The file on disk becomes what is built, too (the build reads the text given).
+        if self.dirty && !self.saving && self.conflict.is_none() {
+            self.send_save();
+        }
+        let options = Options::new(
+            Dockerfile {
+                name: self.file_name(),
+                text: text.clone(),
+            },
+            Dockerfile {
+                name: baseline.path,
+                text: baseline.text,
+            },
+            context,
+        );
+        // A comparison still running (it cannot be, F10 toggles it) would be cancelled here.
+        self.compare_job = None;
+        self.compare_job = Some(Job::start(
+            &self.compare_runner,
+            options,
+            self.pack.params.clone(),
+        ));
+        self.compare = Some(Pane::start(storage::text_hash(&text), now));
+        self.set_notice(
+            "Comparing: building the baseline, then yours. Keep editing; Esc cancels.",
+            Tone::Info,
+        );
+    }
+
+    /// Esc while it runs (and quitting): the comparison stops and removes what it made.
+    fn cancel_compare(&mut self) {
+        let Some(job) = &self.compare_job else {
+            return;
+        };
+        job.cancel();
+        if let Some(p) = self.compare.as_mut() {
+            p.mark_cancelling();
+            p.show(false);
+        }
+    }
+
+    /// What the comparison reported: progress, or its end. Called for each event the
+    /// thread sends (and by tests, with events of their own).
+    pub fn compare_event(&mut self, event: measure::Event) {
+        let Some(pane) = self.compare.as_mut().filter(|p| p.running()) else {
+            return;
+        };
+        let done = matches!(event, measure::Event::Done(_));
+        pane.on_event(event);
+        if !done {
+            return;
+        }
+        pane.show(false);
+        let hash = pane.text_hash().to_string();
+        let state = pane.state().clone();
+        self.compare_job = None;
+        match state {
+            measure::State::Done(report) => {
+                use crate::compare::Role;
+                let size = |role| report.image(role).and_then(|i| i.size_bytes);
+                if size(Role::Baseline).is_some() || size(Role::Yours).is_some() {
+                    self.progress.measured = Some(Measured {
+                        baseline_bytes: size(Role::Baseline),
+                        yours_bytes: size(Role::Yours),
+                        at: storage::unix_now(),
+                        text_hash: hash,
+                    });
+                    self.save_progress_only();
+                }
+                let text = match (report.passed(), report.saved_percent) {
+                    (true, Some(p)) => format!("Compared: yours builds, serves and is {p:.0}% smaller. F10 shows the details."),
+                    (true, None) => "Compared: yours builds and serves. F10 shows the details.".to_string(),
+                    (false, _) => "Compared: yours does not pass yet; the results say why (F10 gives them the keyboard).".to_string(),
+                };
+                self.set_notice(
+                    text,
+                    if report.passed() {
+                        Tone::Good
+                    } else {
+                        Tone::Warn
+                    },
+                );
+            }
+            measure::State::NoEngine(_) => {
+                self.set_notice("No Docker engine: the comparison needs one.", Tone::Bad);
+            }
+            measure::State::Cancelled => {
+                self.set_notice(
+                    "Comparison cancelled; what it started was removed.",
+                    Tone::Info,
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// Takes up the comparison thread's events; returns whether the pane changed.
+    fn poll_compare(&mut self, now: Instant) -> bool {
+        let mut changed = false;
+        if let Some(job) = &self.compare_job {
+            let ended = job.finished();
+            let events = job.take_events();
+            changed |= !events.is_empty();
+            for event in events {
+                self.compare_event(event);
+            }
+            if ended && self.compare_running() {
+                // The thread ended without a result (it panicked): say so, never hang.
+                self.compare_job = None;
+                self.compare = Some(Pane::refused(
+                    "The comparison stopped without a result (an internal error); F10 tries again."
+                        .into(),
+                    now,
+                ));
+                changed = true;
+            }
+        }
+        if let Some(p) = self.compare.as_mut() {
+            changed |= p.tick(now) && p.shown();
+        }
+        changed
+    }
+
+    /// Quitting: cancels a running comparison and waits up to `wait` for it to remove what
+    /// it started. False when it had not finished by then.
+    pub fn stop_compare(&mut self, wait: Duration) -> bool {
+        self.cancel_compare();
+        let ended = self
+            .compare_job
+            .as_ref()
+            .is_none_or(|j| j.wait_until(Instant::now() + wait));
+        if ended {
+            for event in self
+                .compare_job
+                .as_ref()
+                .map(Job::take_events)
+                .unwrap_or_default()
+            {
+                self.compare_event(event);
+            }
+            self.compare_job = None;
+        }
+        ended
+    }
+
+    /// The pane's area on screen, while it is shown.
+    fn compare_area(&self) -> Option<Rect> {
+        self.compare.as_ref().filter(|p| p.shown())?;
+        layout::compare_pane(&self.panes())
+    }
+
+    fn compare_document(&self) -> compare_view::Document {
+        let inner = self.compare_area().map(layout::inner).unwrap_or_default();
+        compare_view::document(self, inner.width as usize, inner.height as usize)
+    }
+
+    fn scroll_compare(&mut self, action: Action) {
+        let Some(area) = self.compare_area().map(layout::inner) else {
+            return;
+        };
+        let height = area.height as usize;
+        let max = self.compare_document().lines.len().saturating_sub(height);
+        let Some(p) = self.compare.as_mut() else {
+            return;
+        };
+        let page = height.saturating_sub(1).max(1) as isize;
+        let delta = match action {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -page,
+            Action::PageDown => page,
+            Action::Home => -(p.scroll() as isize),
+            _ => max as isize,
+        };
+        let to = (p.scroll() as isize).saturating_add(delta).max(0) as usize;
+        p.scroll_to(to, max);
+    }
+
+    /// Scrolls the results so the chosen TODO link is on screen.
+    fn scroll_to_link(&mut self) {
+        let Some(area) = self.compare_area().map(layout::inner) else {
+            return;
+        };
+        let doc = self.compare_document();
+        let max = doc.lines.len().saturating_sub(area.height as usize);
+        let Some(p) = self.compare.as_mut() else {
+            return;
+        };
+        if let Some(link) = doc.links.get(p.selected()) {
+            let height = area.height as usize;
+            let scroll = if link.rows.start < p.scroll() {
+                link.rows.start
+            } else if link.rows.end > p.scroll() + height {
+                link.rows.end.saturating_sub(height)
+            } else {
+                p.scroll()
+            };
+            p.scroll_to(scroll, max);
+        }
+    }
+
+    /// Opens TODO `todo`'s lesson from the results (the pane steps aside for it).
+    fn open_todo(&mut self, todo: u32) {
+        let Some(index) = self.pack.lessons.iter().position(|l| l.todo == todo) else {
+            return;
+        };
+        if let Some(p) = self.compare.as_mut() {
+            p.hide();
+        }
+        self.summary = false;
+        self.go_to_lesson(index);
+        self.set_notice(
+            format!("TODO {todo}, which the comparison named. F10 shows its results again."),
+            Tone::Info,
+        );
+    }
+
+    fn compare_mouse(&mut self, mouse: MouseEvent, area: Rect) {
+        let inner = layout::inner(area);
+        match mouse.kind {
+            MouseEventKind::ScrollDown => {
+                for _ in 0..3 {
+                    self.scroll_compare(Action::Down);
+                }
+            }
+            MouseEventKind::ScrollUp => {
+                for _ in 0..3 {
+                    self.scroll_compare(Action::Up);
+                }
+            }
+            MouseEventKind::Down(MouseButton::Left) => {
+                if mouse.row < inner.y || mouse.row >= inner.y + inner.height {
+                    return;
+                }
+                let scroll = self.compare.as_ref().map_or(0, Pane::scroll);
+                let row = (mouse.row - inner.y) as usize + scroll;
+                let doc = self.compare_document();
+                if let Some(link) = doc.links.iter().find(|l| l.rows.contains(&row)) {
+                    self.open_todo(link.todo);
+                } else if let Some(p) = self.compare.as_mut().filter(|p| p.report().is_some()) {
+                    p.show(true);
                 }
             }
             _ => {}

@@ -1,7 +1,9 @@
 //! The one key table. Key handling, the F1 help and the key bar are all read from
 //! [`BINDINGS`], so the three cannot disagree (as gitui's `key_list.rs` does it).
 //!
-//! F10 is left free for the build comparison pane.
+//! F10 runs the real build comparison. Its pane never takes the editing keys unless the
+//! learner gives it the keyboard (F10 on the results): while it runs only Esc (cancel) and
+//! F10 (hide or show it) are its own.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -53,6 +55,14 @@ pub enum Action {
     KeepMine,
     RescueAndQuit,
     QuitAnyway,
+    /// F10: run the comparison, or show / focus its pane (see `App::compare_key`).
+    Compare,
+    CancelCompare,
+    CloseCompare,
+    /// The next TODO link in the comparison's results.
+    NextLink,
+    /// Open the lesson of the chosen TODO link.
+    OpenTodo,
 }
 
 /// Where a binding applies.
@@ -70,6 +80,12 @@ pub enum Context {
     Conflict,
     QuitUnsaved,
     Find,
+    /// A comparison is running (its pane shown or not); the editor has the keyboard.
+    CompareRunning,
+    /// The comparison's results are beside the editor, which has the keyboard.
+    CompareShown,
+    /// The comparison's results have the keyboard (F10 gave it to them).
+    CompareFocus,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,6 +199,7 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Tutorial, &[shift(K::F(8)), alt(K::PageUp)], Action::LessonUp, "scroll the lesson up"),
     bar(b(C::Tutorial, &[key(K::F(9))], Action::Reset, "reset to the starter (asks first; Ctrl-Z takes it back)"), "reset", 10),
     bar(b(C::Tutorial, &[ctrl('f')], Action::Find, "find in the file"), "find", 11),
+    bar(b(C::Tutorial, &[key(K::F(10))], Action::Compare, "compare: build your Dockerfile and the single-stage baseline with Docker, run both, measure them (you keep editing meanwhile); with results on screen, F10 gives them the keyboard"), "compare", 6),
     b(C::Tutorial, &[key(K::Esc)], Action::Dismiss, "close the summary, the message, the selection"),
     bar(b(C::Always, &[ctrl('s')], Action::Save, "save now (the file also saves itself)"), "save", 12),
     bar(b(C::Always, &[ctrl('q')], Action::Quit, "save and quit"), "quit", 0),
@@ -235,6 +252,21 @@ pub const BINDINGS: &[Binding] = &[
     bar_as(b(C::QuitUnsaved, &[ch('r')], Action::RescueAndQuit, "keep a rescue copy and quit"), "r rescue copy + quit", 0),
     bar_as(b(C::QuitUnsaved, &[ch('q')], Action::QuitAnyway, "quit without saving"), "q quit anyway", 1),
     bar_as(b(C::QuitUnsaved, &[key(K::Esc)], Action::Close, "stay (saving keeps retrying)"), "Esc stay", 0),
+    // The comparison (F10). While it runs, the editor keeps every key but these.
+    bar_as(b(C::CompareRunning, &[key(K::Esc)], Action::CancelCompare, "cancel the comparison: stops the build, removes its containers and images"), "Esc cancel compare", 0),
+    bar_as(b(C::CompareRunning, &[key(K::F(10))], Action::Compare, "hide or show the comparison's progress (it keeps running)"), "F10 hide/show", 6),
+    bar_as(b(C::CompareShown, &[key(K::F(10))], Action::Compare, "give the results the keyboard (to scroll them and open the TODO they name)"), "F10 to results", 0),
+    bar_as(b(C::CompareShown, &[key(K::Esc)], Action::CloseCompare, "close the comparison's results"), "Esc close", 2),
+    bar_as(b(C::CompareFocus, &[key(K::Up)], Action::Up, "scroll up"), "↑↓ scroll", 2),
+    b(C::CompareFocus, &[key(K::Down)], Action::Down, "scroll down"),
+    b(C::CompareFocus, &[key(K::PageUp)], Action::PageUp, "page up"),
+    b(C::CompareFocus, &[key(K::PageDown), key(K::Char(' '))], Action::PageDown, "page down"),
+    b(C::CompareFocus, &[key(K::Home)], Action::Home, "top"),
+    b(C::CompareFocus, &[key(K::End)], Action::End, "bottom"),
+    bar_as(b(C::CompareFocus, &[key(K::Tab)], Action::NextLink, "next TODO named by the results"), "Tab next TODO", 3),
+    bar_as(b(C::CompareFocus, &[key(K::Enter)], Action::OpenTodo, "open the lesson of that TODO (a click on it does too)"), "Enter open TODO", 0),
+    bar_as(b(C::CompareFocus, &[key(K::F(10))], Action::Compare, "run the comparison again"), "F10 again", 4),
+    bar_as(b(C::CompareFocus, &[key(K::Esc)], Action::Close, "back to the editor (Esc again closes the results)"), "Esc editor", 0),
     // Find.
     bar_as(b(C::Find, &[key(K::Enter), ctrl('f'), ctrl('g')], Action::FindNext, "next match"), "Enter next", 0),
     bar_as(b(C::Find, &[key(K::Esc)], Action::Close, "close find"), "Esc close", 0),
@@ -344,6 +376,14 @@ pub fn help_rows(ascii: bool) -> Vec<(&'static str, Vec<(String, &'static str)>)
         ),
         ("Editing", section(&[Context::Editor])),
         ("Find (Ctrl-F)", section(&[Context::Find])),
+        (
+            "Compare (F10)",
+            section(&[
+                Context::CompareRunning,
+                Context::CompareShown,
+                Context::CompareFocus,
+            ]),
+        ),
     ]
 }
 
@@ -356,8 +396,15 @@ pub fn bar_text(
     label: impl Fn(Action, &'static str) -> Option<String>,
 ) -> String {
     let mut items: Vec<(u8, String)> = Vec::new();
-    for context in contexts {
+    for (i, context) in contexts.iter().enumerate() {
         for binding in BINDINGS.iter().filter(|b| b.context == *context) {
+            // A key an earlier context takes (F10 while comparing) is labelled there.
+            let shadowed = BINDINGS
+                .iter()
+                .any(|o| contexts[..i].contains(&o.context) && o.keys.contains(&binding.keys[0]));
+            if shadowed {
+                continue;
+            }
             let Some(text) = binding.bar.and_then(|t| label(binding.action, t)) else {
                 continue;
             };
@@ -441,7 +488,38 @@ mod tests {
             find(K::Char('f'), KeyModifiers::CONTROL),
             Some(Action::Find)
         );
-        assert_eq!(find(K::F(10), KeyModifiers::NONE), None, "F10 is kept free");
+        assert_eq!(
+            find(K::F(10), KeyModifiers::NONE),
+            Some(Action::Compare),
+            "F10 runs the comparison"
+        );
+        // While it runs, Esc cancels it and every editing key still edits.
+        let running = [
+            Context::CompareRunning,
+            Context::Always,
+            Context::Tutorial,
+            Context::Editor,
+        ];
+        let find_running = |code, mods| lookup(&ev(code, mods), &running).map(|a| a.0);
+        assert_eq!(
+            find_running(K::Esc, KeyModifiers::NONE),
+            Some(Action::CancelCompare)
+        );
+        assert_eq!(
+            find_running(K::Enter, KeyModifiers::NONE),
+            Some(Action::Newline)
+        );
+        assert_eq!(
+            find_running(K::Down, KeyModifiers::NONE),
+            Some(Action::Move(Move::Down))
+        );
+        assert_eq!(find_running(K::Char('x'), KeyModifiers::NONE), None, "text");
+        // The results with the keyboard: Enter opens the TODO they name.
+        let focus = [Context::CompareFocus, Context::Always];
+        assert_eq!(
+            lookup(&ev(K::Enter, KeyModifiers::NONE), &focus).map(|a| a.0),
+            Some(Action::OpenTodo)
+        );
         assert_eq!(
             lookup(&ev(K::Left, KeyModifiers::SHIFT), &editor),
             Some((Action::Move(Move::Left), true))
@@ -500,7 +578,13 @@ mod tests {
             .filter(|b| {
                 matches!(
                     b.context,
-                    Context::Tutorial | Context::Always | Context::Editor | Context::Find
+                    Context::Tutorial
+                        | Context::Always
+                        | Context::Editor
+                        | Context::Find
+                        | Context::CompareRunning
+                        | Context::CompareShown
+                        | Context::CompareFocus
                 )
             })
             .count();

@@ -74,6 +74,12 @@ pub fn panes(area: Rect, side: SidePane) -> Panes {
     }
 }
 
+/// Where the comparison pane (F10) goes: over the lesson pane (beside the editor, which
+/// keeps its place), or over the diagram when that is the side pane shown.
+pub fn compare_pane(panes: &Panes) -> Option<Rect> {
+    panes.lesson.or(panes.diagram)
+}
+
 /// Inside a bordered pane.
 pub fn inner(r: Rect) -> Rect {
     Rect {

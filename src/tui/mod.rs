@@ -8,6 +8,7 @@ pub mod highlight;
 pub mod input;
 pub mod keys;
 pub mod layout;
+pub mod measure;
 pub mod rescue;
 pub mod storage;
 pub mod ui;
@@ -157,6 +158,16 @@ fn run_in(
         app.save()
     };
     restore_terminal();
+    if app.compare_running() {
+        eprintln!("stagecraft: stopping the comparison and removing what it started…");
+        if !app.stop_compare(measure::STOP_WAIT) {
+            eprintln!(
+                "stagecraft: it did not finish within {} s; `docker ps -a --filter label={}` lists what is left",
+                measure::STOP_WAIT.as_secs(),
+                crate::compare::LABEL
+            );
+        }
+    }
     if let Some(note) = app.farewell() {
         eprintln!("stagecraft: {note}");
     }
@@ -217,6 +228,10 @@ fn event_loop(
         };
         if keys.holding() {
             wait = wait.min(input::TAIL_WINDOW);
+        }
+        if app.compare_running() {
+            // Its progress and clock are taken up a few times a second.
+            wait = wait.min(Duration::from_millis(200));
         }
         if app.awaiting_disk() {
             // The disk thread's answer is taken up (and a slow write counted) soon.

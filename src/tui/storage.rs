@@ -27,6 +27,40 @@ pub struct Progress {
     pub changed_at: Option<u64>,
     /// By TODO number.
     pub todos: BTreeMap<u32, TodoProgress>,
+    /// The sizes the last comparison (F10) measured.
+    pub measured: Option<Measured>,
+}
+
+/// What the last comparison (F10, `compare`) measured, and of which text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Measured {
+    /// The single-stage baseline's image, in bytes; None when it did not build.
+    pub baseline_bytes: Option<u64>,
+    /// The learner's image; None when it did not build.
+    pub yours_bytes: Option<u64>,
+    /// When (Unix seconds).
+    pub at: u64,
+    /// [`text_hash`] of the Dockerfile text that was built.
+    pub text_hash: String,
+}
+
+impl Measured {
+    /// Both sizes, when both images were built.
+    pub fn sizes(&self) -> Option<(u64, u64)> {
+        Some((self.baseline_bytes?, self.yours_bytes?))
+    }
+}
+
+/// A hash of a Dockerfile's text that stays the same across versions of this program
+/// (FNV-1a, 64 bits, in hex), to tell whether a measurement is of the text on screen.
+pub fn text_hash(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 /// One TODO's record, so that the instructor's views need no re-grading guesswork.
@@ -95,6 +129,8 @@ struct ProgressOnDisk {
     changed_at: Option<u64>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     todos: BTreeMap<u32, TodoProgress>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    measured: Option<Measured>,
 }
 
 impl From<ProgressOnDisk> for Progress {
@@ -115,6 +151,7 @@ impl From<ProgressOnDisk> for Progress {
             cursor: d.cursor,
             changed_at: d.changed_at,
             todos,
+            measured: d.measured,
         }
     }
 }
@@ -139,6 +176,7 @@ impl From<Progress> for ProgressOnDisk {
             cursor: p.cursor,
             changed_at: p.changed_at,
             todos: p.todos,
+            measured: p.measured,
         }
     }
 }
@@ -565,6 +603,43 @@ mod tests {
         let file = read_progress(&folder.join("progress.json")).unwrap();
         // Keyed the same on every seat, wherever the share is mounted.
         assert_eq!(file.files.keys().collect::<Vec<_>>(), ["Dockerfile"]);
+    }
+
+    #[test]
+    fn the_last_measurement_is_kept_with_the_hash_of_its_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace {
+            dockerfile: dir.path().join("Dockerfile"),
+            progress_file: dir.path().join("progress.json"),
+        };
+        let p = Progress {
+            measured: Some(Measured {
+                baseline_bytes: Some(1_253_000_000),
+                yours_bytes: Some(399_000_000),
+                at: 1_700_000_000,
+                text_hash: text_hash("FROM python:3.11-slim\n"),
+            }),
+            ..Progress::default()
+        };
+        ws.save_progress(&p).unwrap();
+        let (back, note) = ws.load_progress();
+        assert_eq!(note, None);
+        assert_eq!(back, p);
+        assert_eq!(
+            back.measured.unwrap().sizes(),
+            Some((1_253_000_000, 399_000_000))
+        );
+        // The hash is FNV-1a: the same on every seat and every build of stagecraft.
+        assert_eq!(text_hash(""), "cbf29ce484222325");
+        assert_eq!(text_hash("a"), "af63dc4c8601ec8c");
+        assert_ne!(text_hash("FROM a\n"), text_hash("FROM b\n"));
+        // A file without the field (every earlier version) reads as never measured.
+        fs::write(
+            &ws.progress_file,
+            r#"{"version":2,"files":{"Dockerfile":{"lesson":1}}}"#,
+        )
+        .unwrap();
+        assert_eq!(ws.load_progress().0.measured, None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Widgets: they draw the app's state from `&App` and change nothing. Where things go is
 //! decided by [`super::layout`], shared with the app's mouse handling.
 
+pub mod compare;
 pub mod editor;
 pub mod help;
 pub mod lesson;
@@ -67,6 +68,19 @@ impl Theme {
     }
 }
 
+/// A Unix time as the local clock shows it, `HH:MM`.
+pub fn local_hh_mm(unix: u64) -> String {
+    let t = unix as libc::time_t;
+    // SAFETY: `localtime_r` writes only into the `tm` given; both pointers are valid.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    let ok = !unsafe { libc::localtime_r(&t, &mut tm) }.is_null();
+    if ok {
+        format!("{:02}:{:02}", tm.tm_hour, tm.tm_min)
+    } else {
+        format!("{:02}:{:02}", unix / 3600 % 24, unix / 60 % 60)
+    }
+}
+
 /// Wraps `text` to `width` columns, keeping its line breaks (one pass, long words broken).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     text.split('\n')
@@ -109,6 +123,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
         if let Some(r) = side.into_iter().reduce(|a, b| a.union(b)) {
             overlay::draw_summary(buf, r, app, &theme);
         }
+    }
+    if app.compare_pane().is_some_and(|p| p.shown())
+        && let Some(r) = layout::compare_pane(&panes)
+    {
+        // Over the side pane (and the summary); the editor keeps its place.
+        compare::draw(buf, r, app, &theme);
     }
     status::draw(buf, panes.status, panes.keys, app, &theme, panes.wide);
     overlay::draw(frame, panes.main, app, &theme);

@@ -79,6 +79,14 @@ pub fn draw(buf: &mut Buffer, top: Rect, keys_row: Rect, app: &App, theme: &Them
         // A message needs the room: the short form of the progress.
         spans.push(Span::raw(format!("{passed}/{total}{sep}{saved}")));
     }
+    if let Some(p) = app.compare_pane().filter(|p| p.running() && !p.shown()) {
+        // The comparison goes on with its pane hidden: say so, and for how long.
+        let secs = p.elapsed().as_secs();
+        spans.push(Span::styled(
+            format!("{sep}comparing {}:{:02} (F10)", secs / 60, secs % 60),
+            theme.fg(Color::Cyan),
+        ));
+    }
     if let Some((text, style)) = message {
         let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
         let room = (top.width as usize).saturating_sub(used + sep.chars().count());
