@@ -157,7 +157,7 @@ fn run(cli: Cli) -> Output {
                     match stagecraft::class::watch::run(&dir, pack, stuck, poll, ascii || cli.ascii)
                     {
                         Ok(()) => Output::default(),
-                        Err(e) => Output::error(e),
+                        Err(e) => Output::error(format!("{e:#}")),
                     }
                 }
                 ClassCommand::Grade {
@@ -167,7 +167,7 @@ fn run(cli: Cli) -> Output {
                     jobs,
                 } => match cli::class::grade(&inputs, &pack, format, output.as_deref(), jobs) {
                     Ok(out) => Output::out(out, EXIT_OK),
-                    Err(e) => Output::error(e),
+                    Err(e) => Output::error(format!("{e:#}")),
                 },
             }
         }
@@ -189,7 +189,8 @@ fn run(cli: Cli) -> Output {
         None => match cli::load_pack(pack_dir) {
             Ok(pack) => match stagecraft::tui::run(pack, place(&cli), cli.ascii) {
                 Ok(()) => Output::default(),
-                Err(e) => Output::error(e),
+                // `{:#}`: the context and its cause, "FILE: not a regular file".
+                Err(e) => Output::error(format!("{e:#}")),
             },
             Err(e) => Output::error(e),
         },

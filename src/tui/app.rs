@@ -17,9 +17,10 @@ use super::highlight::{Highlighter, LineStyles};
 use super::keys::{self, Action, Context};
 use super::layout::{self, Panes};
 use super::measure::{self, Job, Pane, Runner};
-use super::storage::{self, Measured, Progress, Stamp, Workspace};
+use super::storage::{self, Measured, Progress, Stamp, StorageError, Workspace};
 use super::ui::{compare as compare_view, help, lesson};
 use crate::class::claim::Claim;
+use crate::fsio::FsError;
 use crate::grade::{Analysis, TodoVerdict};
 use crate::pack::{Lesson, Pack};
 use crate::report::diagram::{self, Diagram};
@@ -628,19 +629,14 @@ impl App {
 
     /// Saves the Dockerfile (when changed) and progress now. A slow disk is waited for up
     /// to [`SAVE_WAIT`]; past that the write goes on in the background and this says so.
-    pub fn save(&mut self) -> Result<(), String> {
+    pub fn save(&mut self) -> Result<(), StorageError> {
         self.stamp_progress();
         let Some(ws) = self.workspace.clone() else {
             self.dirty = false;
             return Ok(());
         };
         let deadline = Instant::now() + SAVE_WAIT.max(self.io_wait);
-        let changed_too = || {
-            format!(
-                "{}: not saved: it changed on disk too",
-                ws.dockerfile.display()
-            )
-        };
+        let changed_too = || StorageError::ChangedOnDisk(ws.dockerfile.clone());
         // Earlier requests first: what they find decides what may be written.
         self.settle_io(deadline);
         if self.dirty {
@@ -655,25 +651,19 @@ impl App {
                 return Err(changed_too());
             }
             if self.saving {
-                return Err(format!(
-                    "{}: still saving: the folder is slow (your text is safe here; it keeps trying)",
-                    ws.dockerfile.display()
-                ));
+                return Err(StorageError::StillSaving(ws.dockerfile.clone()));
             }
             if let Some(f) = &self.save_failure {
-                return Err(f.message.clone());
+                return Err(StorageError::Retrying(f.message.clone()));
             }
         }
         self.send_progress();
         self.settle_io(deadline);
         if self.disk_io.pending(disk::Kind::Progress) {
-            return Err(format!(
-                "{}: still saving: the folder is slow",
-                ws.progress_file.display()
-            ));
+            return Err(StorageError::StillSaving(ws.progress_file.clone()));
         }
         match &self.progress_failure {
-            Some(e) => Err(e.clone()),
+            Some(e) => Err(StorageError::Retrying(e.clone())),
             None => Ok(()),
         }
     }
@@ -788,7 +778,7 @@ impl App {
             }
             Reply::ProgressSaved(result) => {
                 let failed_before = self.progress_failure.is_some();
-                self.progress_failure = result.err();
+                self.progress_failure = result.err().map(|e| e.to_string());
                 if let Some(e) = self.progress_failure.clone() {
                     self.set_notice(e, Tone::Warn);
                 } else if failed_before {
@@ -899,7 +889,7 @@ impl App {
             let result = self.save();
             let text = match result {
                 Ok(()) => format!("Kept yours; the disk version is in {}", kept.display()),
-                Err(e) => e,
+                Err(e) => e.to_string(),
             };
             self.set_notice(text, Tone::Info);
         }
@@ -911,7 +901,7 @@ impl App {
     }
 
     /// What to do with text that cannot be saved when the session ends.
-    pub fn rescue(&self) -> Option<Result<PathBuf, String>> {
+    pub fn rescue(&self) -> Option<Result<PathBuf, FsError>> {
         let ws = self.workspace.as_ref()?;
         (self.dirty || self.conflict.is_some()).then(|| ws.rescue(&self.text()))
     }
@@ -1033,7 +1023,7 @@ impl App {
                 }
                 let text = match self.save() {
                     Ok(()) => "Saved.".to_string(),
-                    Err(e) => e,
+                    Err(e) => e.to_string(),
                 };
                 self.set_notice(text, Tone::Info);
             }

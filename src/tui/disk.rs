@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Instant;
 
-use super::storage::{self, Progress, Stamp, Workspace};
+use super::storage::{self, Progress, Stamp, StorageError, Workspace};
 use crate::class::claim::Claim;
 
 pub enum Request {
@@ -49,7 +49,7 @@ pub enum Reply {
     Looked(Seen),
     /// The text with hash `hash` was written (or why not).
     Saved {
-        result: Result<Option<Stamp>, String>,
+        result: Result<Option<Stamp>, StorageError>,
         hash: u64,
     },
     /// The save found the file changed on disk: nothing was written.
@@ -57,7 +57,7 @@ pub enum Reply {
         stamp: Stamp,
         bytes: Vec<u8>,
     },
-    ProgressSaved(Result<(), String>),
+    ProgressSaved(Result<(), StorageError>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,7 +142,7 @@ impl DiskWorker {
                 // The thread is gone (it panicked): say so once per request.
                 self.in_flight.pop_front();
                 return Some(Reply::Saved {
-                    result: Err("the disk thread stopped; restart stagecraft".into()),
+                    result: Err(StorageError::WorkerStopped),
                     hash: 0,
                 });
             }
@@ -174,8 +174,8 @@ fn work(inbox: Receiver<Request>, outbox: Sender<Reply>) {
                 guard
                     .as_deref()
                     .map_or(Ok(()), Claim::still_ours)
-                    .map_err(|e| e.to_string())
-                    .and_then(|()| workspace.save_progress(&progress)),
+                    .map_err(StorageError::from)
+                    .and_then(|()| Ok(workspace.save_progress(&progress)?)),
             ),
         };
         if outbox.send(reply).is_err() {
@@ -207,7 +207,7 @@ fn save(
     let hash = storage::content_hash(text.as_bytes());
     if let Some(Err(e)) = guard.map(Claim::still_ours) {
         return Reply::Saved {
-            result: Err(e.to_string()),
+            result: Err(e.into()),
             hash,
         };
     }
@@ -221,7 +221,7 @@ fn save(
         return Reply::ChangedBeforeSave { stamp, bytes };
     }
     Reply::Saved {
-        result: storage::save_dockerfile(path, text),
+        result: storage::save_dockerfile(path, text).map_err(StorageError::from),
         hash,
     }
 }

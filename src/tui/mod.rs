@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use anyhow::Context as _;
 use base64::Engine;
 use crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
@@ -56,14 +57,14 @@ pub enum Place<'a> {
 }
 
 /// Opens the tutorial on `place`.
-pub fn run(pack: Pack, place: Place, ascii: bool) -> Result<(), String> {
+pub fn run(pack: Pack, place: Place, ascii: bool) -> anyhow::Result<()> {
     let mut notes: Vec<String> = Vec::new();
     let mut claim = None;
     let workspace = match place {
         Place::Lab => Workspace::open(None, &pack)?,
         Place::File(f) => Workspace::open(Some(f), &pack)?,
         Place::Student(name) => {
-            let safe = crate::class::sanitize_student(name).map_err(|e| e.to_string())?;
+            let safe = crate::class::sanitize_student(name)?;
             if !safe.changes.is_empty() {
                 notes.push(format!(
                     "Your folder is named {:?}: {}.",
@@ -74,8 +75,7 @@ pub fn run(pack: Pack, place: Place, ascii: bool) -> Result<(), String> {
             let folder = storage::data_dir()?
                 .join(crate::class::STUDENTS)
                 .join(&safe.folder);
-            let (c, note) =
-                crate::class::claim::Claim::take(&folder, name).map_err(|e| e.to_string())?;
+            let (c, note) = crate::class::claim::Claim::take(&folder, name)?;
             notes.extend(note.map(|n| format!("{}: {n}.", folder.display())));
             c.keep_alive();
             claim = Some(c);
@@ -85,7 +85,7 @@ pub fn run(pack: Pack, place: Place, ascii: bool) -> Result<(), String> {
                     if let Some(c) = &claim {
                         c.release();
                     }
-                    return Err(e);
+                    return Err(e.into());
                 }
             }
         }
@@ -103,10 +103,10 @@ fn run_in(
     claim: Option<Arc<crate::class::claim::Claim>>,
     notes: Vec<String>,
     ascii: bool,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     // The same gate as the command line's: a regular file, at most 1 MiB.
     let bytes = read_dockerfile(&workspace.dockerfile)
-        .map_err(|e| format!("{}: {e}", workspace.dockerfile.display()))?;
+        .with_context(|| workspace.dockerfile.display().to_string())?;
     let (text, warning) = crate::syntax::decode(&bytes);
     let (progress, progress_note) = workspace.load_progress();
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -135,11 +135,12 @@ fn run_in(
     // SIGTERM and SIGHUP save the file first; the loop sees the flag within one poll.
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(sig, Arc::clone(&stop)).map_err(|e| e.to_string())?;
+        signal_hook::flag::register(sig, Arc::clone(&stop))
+            .context("cannot listen for SIGTERM and SIGHUP")?;
     }
     rescue::install_hook(Arc::clone(&slot), restore_terminal);
 
-    enable_raw_mode().map_err(|e| format!("cannot use this terminal: {e}"))?;
+    enable_raw_mode().context("cannot use this terminal")?;
     let result = (|| -> io::Result<()> {
         execute!(
             io::stdout(),
@@ -171,13 +172,13 @@ fn run_in(
     if let Some(note) = app.farewell() {
         eprintln!("stagecraft: {note}");
     }
-    result.map_err(|e| e.to_string())?;
+    result.context("the terminal failed")?;
     if let Err(e) = saved {
         // Closing the window or a signal: the text goes to a rescue copy rather than away.
         return Err(match app.rescue() {
-            Some(Ok(p)) => format!("{e}; your text is in {}", p.display()),
-            Some(Err(r)) => format!("{e}; and no rescue copy either: {r}"),
-            None => e,
+            Some(Ok(p)) => anyhow::anyhow!("{e}; your text is in {}", p.display()),
+            Some(Err(r)) => anyhow::anyhow!("{e}; and no rescue copy either: {r}"),
+            None => e.into(),
         });
     }
     Ok(())

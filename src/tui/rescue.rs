@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, TryLockError};
 
 use super::storage;
+use crate::fsio::FsError;
 
 /// What the hook needs: where the file is and the text not yet saved.
 #[derive(Debug, Clone, Default)]
@@ -21,7 +22,7 @@ pub type Slot = Arc<Mutex<Unsaved>>;
 
 /// Writes the slot's unsaved text to its rescue file; None when there is nothing to save
 /// (or the slot is busy, which a panic in the middle of an update can leave it).
-pub fn rescue_now(slot: &Slot) -> Option<Result<PathBuf, String>> {
+pub fn rescue_now(slot: &Slot) -> Option<Result<PathBuf, FsError>> {
     let guard = match slot.try_lock() {
         Ok(g) => g,
         Err(TryLockError::Poisoned(p)) => p.into_inner(),

@@ -11,6 +11,8 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
+use crate::class::claim::ClaimError;
+use crate::fsio::{FsError, write_atomic};
 use crate::pack::Pack;
 
 /// What one learner has done with one Dockerfile. Kept in memory per TODO; written in the
@@ -248,9 +250,39 @@ pub fn resolve_links(path: &Path) -> PathBuf {
     p
 }
 
+/// Why the learner's files or progress could not be read or kept.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error(transparent)]
+    Fs(#[from] FsError),
+    #[error("cannot find a home folder for the progress file; set STAGECRAFT_DATA_DIR")]
+    NoHome,
+    /// The student folder is another session's now.
+    #[error(transparent)]
+    Claim(#[from] ClaimError),
+    #[error("the disk thread stopped; restart stagecraft")]
+    WorkerStopped,
+    #[error("{}: not saved: it changed on disk too", .0.display())]
+    ChangedOnDisk(PathBuf),
+    #[error("{}: still saving: the folder is slow (your text is safe here; it keeps trying)", .0.display())]
+    StillSaving(PathBuf),
+    /// An earlier save failed and is being retried: its message as shown.
+    #[error("{0}")]
+    Retrying(String),
+}
+
+/// Why a progress file could not be read; the caller names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ProgressError {
+    #[error("cannot read: {0}")]
+    Read(#[source] std::io::Error),
+    #[error("unreadable progress file (line {line}, column {column})")]
+    Corrupt { line: usize, column: usize },
+}
+
 /// Saves the learner's Dockerfile: through a symlink to its target, keeping the file's
 /// permissions, atomically. Returns the new stamp.
-pub fn save_dockerfile(path: &Path, text: &str) -> Result<Option<Stamp>, String> {
+pub fn save_dockerfile(path: &Path, text: &str) -> Result<Option<Stamp>, FsError> {
     let target = resolve_links(path);
     write_atomic(&target, text.as_bytes())?;
     Ok(stamp(path))
@@ -265,21 +297,19 @@ pub struct Workspace {
 
 /// The data folder: `STAGECRAFT_DATA_DIR` if set (tests, classroom machines), else the
 /// platform's user data folder.
-pub fn data_dir() -> Result<PathBuf, String> {
+pub fn data_dir() -> Result<PathBuf, StorageError> {
     if let Some(dir) = std::env::var_os("STAGECRAFT_DATA_DIR") {
         return Ok(PathBuf::from(dir));
     }
     directories::ProjectDirs::from("", "", "stagecraft")
         .map(|d| d.data_dir().to_path_buf())
-        .ok_or_else(|| {
-            "cannot find a home folder for the progress file; set STAGECRAFT_DATA_DIR".into()
-        })
+        .ok_or(StorageError::NoHome)
 }
 
 impl Workspace {
     /// The default lab (a copy of the starter in the data folder), or `file`; a missing
     /// Dockerfile is created from the starter.
-    pub fn open(file: Option<&Path>, pack: &Pack) -> Result<Workspace, String> {
+    pub fn open(file: Option<&Path>, pack: &Pack) -> Result<Workspace, StorageError> {
         let data = data_dir()?;
         let dockerfile = match file {
             Some(f) => f.to_path_buf(),
@@ -294,7 +324,7 @@ impl Workspace {
 
     /// A student's own folder in a shared data folder (`DIR/students/<name>/`): their
     /// Dockerfile (created from the starter) and their progress file.
-    pub fn for_student(folder: &Path, pack: &Pack) -> Result<Workspace, String> {
+    pub fn for_student(folder: &Path, pack: &Pack) -> Result<Workspace, StorageError> {
         let dockerfile = folder.join(crate::class::DOCKERFILE);
         create_from_starter(&dockerfile, pack)?;
         Ok(Workspace {
@@ -358,7 +388,7 @@ impl Workspace {
         }
     }
 
-    pub fn save_progress(&self, progress: &Progress) -> Result<(), String> {
+    pub fn save_progress(&self, progress: &Progress) -> Result<(), FsError> {
         let mut file = read_progress(&self.progress_file).unwrap_or_default();
         file.version = PROGRESS_VERSION;
         let key = self.key();
@@ -367,21 +397,22 @@ impl Workspace {
             file.files.remove(&legacy);
         }
         file.files.insert(key, progress.clone());
-        let json = serde_json::to_vec_pretty(&file).map_err(|e| e.to_string())?;
+        // Plain strings and numbers: serializing cannot fail.
+        let json = serde_json::to_vec_pretty(&file).unwrap_or_default();
         if let Some(dir) = self.progress_file.parent() {
-            fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            fs::create_dir_all(dir).map_err(FsError::at(dir, "create"))?;
         }
         write_atomic(&self.progress_file, &json)
     }
 
     /// Keeps the current text as `Dockerfile.bak` before a reset.
-    pub fn backup(&self, text: &str) -> Result<PathBuf, String> {
+    pub fn backup(&self, text: &str) -> Result<PathBuf, FsError> {
         self.keep_beside("bak", text)
     }
 
     /// Writes `text` beside the Dockerfile as `Dockerfile.<suffix>` (through a symlinked
     /// Dockerfile, beside its target).
-    pub fn keep_beside(&self, suffix: &str, text: &str) -> Result<PathBuf, String> {
+    pub fn keep_beside(&self, suffix: &str, text: &str) -> Result<PathBuf, FsError> {
         let target = resolve_links(&self.dockerfile);
         let path = target.with_file_name(format!("{}.{suffix}", file_name(&target)));
         write_atomic(&path, text.as_bytes())?;
@@ -390,14 +421,14 @@ impl Workspace {
 
     /// Keeps text that could not be saved: beside the Dockerfile as `Dockerfile.rescue`,
     /// or, when that folder refuses, in the data folder.
-    pub fn rescue(&self, text: &str) -> Result<PathBuf, String> {
+    pub fn rescue(&self, text: &str) -> Result<PathBuf, FsError> {
         rescue(&self.dockerfile, self.progress_file.parent(), text)
     }
 }
 
 /// Creates a missing Dockerfile from the starter, with the app's files beside it so that
 /// `docker build` works in that folder. An existing file is the learner's: left alone.
-fn create_from_starter(dockerfile: &Path, pack: &Pack) -> Result<(), String> {
+fn create_from_starter(dockerfile: &Path, pack: &Pack) -> Result<(), FsError> {
     if dockerfile.exists() {
         return Ok(());
     }
@@ -405,7 +436,7 @@ fn create_from_starter(dockerfile: &Path, pack: &Pack) -> Result<(), String> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    fs::create_dir_all(folder).map_err(|e| format!("{}: cannot create: {e}", folder.display()))?;
+    fs::create_dir_all(folder).map_err(FsError::at(folder, "create"))?;
     write_atomic(dockerfile, pack.starter.text.as_bytes())?;
     for f in &pack.exercise_files {
         let name = Path::new(&f.path).file_name().unwrap_or_default();
@@ -418,7 +449,7 @@ fn create_from_starter(dockerfile: &Path, pack: &Pack) -> Result<(), String> {
 }
 
 /// See [`Workspace::rescue`]; also used by the panic hook, which has only the paths.
-pub fn rescue(dockerfile: &Path, data_dir: Option<&Path>, text: &str) -> Result<PathBuf, String> {
+pub fn rescue(dockerfile: &Path, data_dir: Option<&Path>, text: &str) -> Result<PathBuf, FsError> {
     let target = resolve_links(dockerfile);
     let beside = target.with_file_name(format!("{}.rescue", file_name(&target)));
     let first = match write_atomic(&beside, text.as_bytes()) {
@@ -446,23 +477,15 @@ fn file_name(p: &Path) -> String {
 }
 
 /// Reads a progress file of any version; a missing file is empty progress.
-pub fn read_progress(path: &Path) -> Result<ProgressFile, String> {
+pub fn read_progress(path: &Path) -> Result<ProgressFile, ProgressError> {
     match fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-            format!(
-                "unreadable progress file (line {}, column {})",
-                e.line(),
-                e.column()
-            )
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| ProgressError::Corrupt {
+            line: e.line(),
+            column: e.column(),
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ProgressFile::default()),
-        Err(e) => Err(format!("cannot read: {e}")),
+        Err(e) => Err(ProgressError::Read(e)),
     }
-}
-
-/// [`crate::fsio::write_atomic`], its error as text for this module's callers.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    crate::fsio::write_atomic(path, bytes).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -503,7 +526,7 @@ mod tests {
         // The folder went away (an unmounted share, a deleted lab folder).
         let file = dir.path().join("gone/Dockerfile");
         let e = save_dockerfile(&file, "FROM new\n").unwrap_err();
-        assert!(e.contains("gone/Dockerfile: cannot save"), "{e}");
+        assert!(e.to_string().contains("gone/Dockerfile: cannot save"), "{e}");
         assert!(!file.exists());
     }
 
