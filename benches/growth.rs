@@ -20,16 +20,22 @@ fn run(text: &str, pack: &Pack) {
     black_box(analyze::run(&input, pack, Format::Text));
 }
 
-/// The best of a few runs, so a busy machine inflates the figures less.
-fn time(text: &str, pack: &Pack) -> Duration {
-    (0..3)
-        .map(|_| {
+/// How many times each size runs; the best time counts.
+const ROUNDS: usize = 5;
+
+/// The best of [`ROUNDS`] runs of each text, the sizes taken in turn within each round: a
+/// burst of load from another process then slows one run of every size rather than all
+/// runs of one size, and the best run of each size is left untouched by it.
+fn best_times(texts: &[String], pack: &Pack) -> Vec<Duration> {
+    let mut best = vec![Duration::MAX; texts.len()];
+    for _ in 0..ROUNDS {
+        for (text, best) in texts.iter().zip(&mut best) {
             let start = Instant::now();
             run(text, pack);
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
+            *best = (*best).min(start.elapsed());
+        }
+    }
+    best
 }
 
 fn main() {
@@ -49,9 +55,10 @@ fn main() {
         let unit = make(1000).len().max(1);
         let n = ((1 << 20) * 1000 / unit / 8).max(1);
         let sizes = [n, 2 * n, 4 * n, 8 * n];
-        let times: Vec<f64> = sizes
+        let texts: Vec<String> = sizes.iter().map(|&k| make(k)).collect();
+        let times: Vec<f64> = best_times(&texts, &pack)
             .iter()
-            .map(|&k| time(&make(k), &pack).as_secs_f64())
+            .map(Duration::as_secs_f64)
             .collect();
         // Least-squares slope of log(time) against log(n).
         let xs: Vec<f64> = sizes.iter().map(|&k| (k as f64).ln()).collect();
@@ -66,7 +73,7 @@ fn main() {
         worst = worst.max(slope);
         println!(
             "{name:<36} {:>9} {:>8.1}ms {:>8.1}ms  {slope:.2}",
-            make(8 * n).len(),
+            texts[3].len(),
             times[0] * 1e3,
             times[3] * 1e3
         );

@@ -526,7 +526,10 @@ mod tests {
         // The folder went away (an unmounted share, a deleted lab folder).
         let file = dir.path().join("gone/Dockerfile");
         let e = save_dockerfile(&file, "FROM new\n").unwrap_err();
-        assert!(e.to_string().contains("gone/Dockerfile: cannot save"), "{e}");
+        assert!(
+            e.to_string().contains("gone/Dockerfile: cannot save"),
+            "{e}"
+        );
         assert!(!file.exists());
     }
 
