@@ -350,3 +350,331 @@ pub fn prediction_line(p: &Prediction, observed: &[Finding]) -> String {
     };
     format!("{} {}: {detail}{verdict}", p.rule, predicted(p.consequence))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::report::{Endpoints, RebuildReport, RunReport, render};
+
+    fn served(uid: u32) -> RunReport {
+        RunReport {
+            ok: uid != 0,
+            outcome: RunOutcome::Answered,
+            uid: Some(uid),
+            endpoints: Endpoints {
+                status: Some(200),
+                info: Some(200),
+                plot: Some(200),
+            },
+            error: None,
+            todo: None,
+            explanation: None,
+            log_tail: vec![],
+        }
+    }
+
+    fn ran(outcome: RunOutcome, error: Option<&str>) -> RunReport {
+        RunReport {
+            ok: false,
+            outcome,
+            uid: None,
+            endpoints: Endpoints::default(),
+            error: error.map(str::to_string),
+            todo: None,
+            explanation: None,
+            log_tail: vec![],
+        }
+    }
+
+    fn image(role: Role, file: &str, mb: Option<u64>, run: Option<RunReport>) -> ImageReport {
+        ImageReport {
+            role,
+            file: file.into(),
+            tag: format!("stagecraft-lab:{}", role.as_str()),
+            built: run
+                .as_ref()
+                .is_none_or(|r| r.outcome != RunOutcome::NotBuilt),
+            build_seconds: 10.0,
+            size_bytes: mb.map(|m| m * 1_000_000),
+            estimate_bytes: None,
+            layers: vec![],
+            run,
+            notes: vec![],
+            rebuild: None,
+        }
+    }
+
+    /// A report of the starter's baseline (at its recorded size) and yours.
+    fn report(yours: ImageReport, expected: &[Expected]) -> Report {
+        let baseline = image(
+            Role::Baseline,
+            "starter/Dockerfile.single",
+            sizes::table()
+                .measured("starter/Dockerfile.single")
+                .map(u64::from),
+            Some(served(0)),
+        );
+        Report::new(vec![baseline, yours], expected)
+    }
+
+    fn expect(rule: &str, todo: u32, consequence: Consequence) -> Expected {
+        Expected {
+            rule: rule.into(),
+            todo,
+            consequence,
+            message: "…".into(),
+        }
+    }
+
+    fn finding(r: &Report, c: Consequence) -> &Finding {
+        r.observed.iter().find(|f| f.consequence == c).unwrap()
+    }
+
+    fn reference_mb() -> u64 {
+        u64::from(sizes::table().measured(REFERENCE).unwrap())
+    }
+
+    #[test]
+    fn predicted_and_observed() {
+        let yours = image(
+            Role::Yours,
+            "Dockerfile",
+            Some(reference_mb()),
+            Some(ran(
+                RunOutcome::Exited,
+                Some("the container exited with code 1"),
+            )),
+        );
+        let r = report(yours, &[expect("SC503", 5, Consequence::WontStart)]);
+        assert_eq!(r.predictions.len(), 1);
+        assert_eq!(r.predictions[0].observed, Some(true));
+        assert_eq!(
+            prediction_line(&r.predictions[0], &r.observed),
+            "SC503 predicted it would not start: it did not start (exit 1)"
+        );
+        // It never started: whether it was reachable, or ran as root, cannot be told.
+        assert_eq!(finding(&r, Consequence::Unreachable).observed, None);
+        assert_eq!(finding(&r, Consequence::RunsAsRoot).observed, None);
+        assert_eq!(finding(&r, Consequence::BuildFails).observed, Some(false));
+        assert!(r.unpredicted.is_empty());
+        let text = render(&r);
+        assert!(
+            text.contains(
+                "✓ TODO 5 · SC503 predicted it would not start: it did not start (exit 1)"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("Unpredicted: none"), "{text}");
+    }
+
+    #[test]
+    fn predicted_and_not_observed() {
+        let yours = image(
+            Role::Yours,
+            "Dockerfile",
+            Some(reference_mb()),
+            Some(served(10001)),
+        );
+        let r = report(
+            yours,
+            &[
+                expect("SC503", 5, Consequence::WontStart),
+                expect("SC703", 7, Consequence::Unreachable),
+                expect("SC404", 4, Consequence::BiggerImage),
+                expect("SC103", 1, Consequence::NotReproducible),
+            ],
+        );
+        let observed: Vec<Option<bool>> = r.predictions.iter().map(|p| p.observed).collect();
+        assert_eq!(observed, vec![Some(false), Some(false), Some(false), None]);
+        assert_eq!(
+            prediction_line(&r.predictions[0], &r.observed),
+            "SC503 predicted it would not start: it started and served /status, /info and /plot (prediction not borne out)"
+        );
+        assert!(
+            prediction_line(&r.predictions[2], &r.observed).contains("within 10% of the reference")
+        );
+        assert!(r.unpredicted.is_empty());
+        let text = render(&r);
+        assert!(
+            text.contains("✗ TODO 7 · SC703 predicted it could not be reached"),
+            "{text}"
+        );
+        assert!(text.contains("· TODO 1 · SC103 predicted builds"), "{text}");
+    }
+
+    #[test]
+    fn observed_and_not_predicted() {
+        let mut yours = image(
+            Role::Yours,
+            "Dockerfile",
+            Some(reference_mb() + 164),
+            Some(served(0)),
+        );
+        yours.rebuild = Some(RebuildReport {
+            changed: "app.py".into(),
+            ok: true,
+            seconds: 48.2,
+            steps: vec![],
+            cached_steps: 2,
+            rerun_steps: 3,
+            reinstalled: vec!["RUN pip install -r requirements.txt".into()],
+            error: None,
+        });
+        let r = report(yours, &[expect("SC404", 4, Consequence::BiggerImage)]);
+        assert_eq!(r.predictions[0].observed, Some(true));
+        assert_eq!(
+            prediction_line(&r.predictions[0], &r.observed),
+            format!(
+                "SC404 predicted a bigger image: measured +164 MB over the reference solution ({} MB against ~{} MB)",
+                reference_mb() + 164,
+                reference_mb()
+            )
+        );
+        let unpredicted: Vec<Consequence> = r.unpredicted.iter().map(|f| f.consequence).collect();
+        assert_eq!(
+            unpredicted,
+            vec![Consequence::RunsAsRoot, Consequence::SlowerRebuilds]
+        );
+        assert!(
+            r.unpredicted[1]
+                .detail
+                .contains("`RUN pip install -r requirements.txt` ran again (rebuild 48.2 s)")
+        );
+        let text = render(&r);
+        assert!(
+            text.contains("⚠ Unpredicted: runs-as-root: it ran as root (uid 0)"),
+            "{text}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+        assert_eq!(json["predictions"][0]["rule"], "SC404");
+        assert_eq!(json["predictions"][0]["consequence"], "bigger-image");
+        assert_eq!(json["predictions"][0]["observed"], true);
+        assert_eq!(json["unpredicted"][0]["consequence"], "runs-as-root");
+        assert_eq!(json["observed"].as_array().unwrap().len(), 9);
+        assert!(
+            json["observed"][6]["observed"].is_null(),
+            "not-reproducible"
+        );
+    }
+
+    #[test]
+    fn a_failed_build_tells_nothing_of_the_run() {
+        let yours = image(
+            Role::Yours,
+            "Dockerfile",
+            None,
+            Some(ran(
+                RunOutcome::NotBuilt,
+                Some("COPY failed: /opt/venv: not found"),
+            )),
+        );
+        let r = report(
+            yours,
+            &[
+                expect("SC502", 5, Consequence::BuildFails),
+                expect("SC503", 5, Consequence::WontStart),
+            ],
+        );
+        assert_eq!(r.predictions[0].observed, Some(true));
+        assert_eq!(r.predictions[1].observed, None);
+        assert!(
+            finding(&r, Consequence::BuildFails)
+                .detail
+                .contains("/opt/venv")
+        );
+        for c in Consequence::ALL.iter().skip(1) {
+            assert_eq!(finding(&r, *c).observed, None, "{c:?}");
+        }
+        assert!(r.unpredicted.is_empty());
+    }
+
+    #[test]
+    fn running_without_an_answer_is_unreachable_and_an_error_page_is_not_serving() {
+        let yours = image(
+            Role::Yours,
+            "Dockerfile",
+            Some(reference_mb()),
+            Some(ran(RunOutcome::NoAnswer, Some("nothing answered"))),
+        );
+        let r = report(yours, &[]);
+        assert_eq!(finding(&r, Consequence::Unreachable).observed, Some(true));
+        assert_eq!(finding(&r, Consequence::WontStart).observed, None);
+        assert_eq!(r.unpredicted.len(), 1);
+
+        let mut broken = served(10001);
+        broken.endpoints.plot = Some(500);
+        let yours = image(
+            Role::Yours,
+            "Dockerfile",
+            Some(reference_mb()),
+            Some(broken),
+        );
+        let r = report(yours, &[]);
+        let f = finding(&r, Consequence::WontStart);
+        assert_eq!(f.observed, Some(true));
+        assert_eq!(f.detail, "it started, but GET /plot answered 500");
+        assert_eq!(finding(&r, Consequence::Unreachable).observed, Some(false));
+    }
+
+    #[test]
+    fn the_reference_size_follows_the_context() {
+        let recorded = u64::from(
+            sizes::table()
+                .measured("starter/Dockerfile.single")
+                .unwrap(),
+        );
+        // A context with lighter requirements: the baseline measures 240 MB less here, so
+        // the reference is held to 240 MB less too.
+        let baseline = image(
+            Role::Baseline,
+            "starter/Dockerfile.single",
+            Some(recorded - 240),
+            Some(served(0)),
+        );
+        let here = reference_mb() - 240;
+        let limit = here + here / 10;
+        for (mb, bigger) in [(limit + 5, Some(true)), (limit - 5, Some(false))] {
+            let yours = image(Role::Yours, "Dockerfile", Some(mb), Some(served(10001)));
+            let r = Report::new(vec![baseline.clone(), yours], &[]);
+            assert_eq!(
+                finding(&r, Consequence::BiggerImage).observed,
+                bigger,
+                "{mb} MB"
+            );
+        }
+        // Not smaller than the baseline: bigger, whatever the reference.
+        let mine = image(
+            Role::Baseline,
+            "mine.Dockerfile",
+            Some(500),
+            Some(served(0)),
+        );
+        let yours = image(Role::Yours, "Dockerfile", Some(500), Some(served(10001)));
+        let r = Report::new(vec![mine.clone(), yours], &[]);
+        assert_eq!(finding(&r, Consequence::BiggerImage).observed, Some(true));
+        // A baseline with no recorded size: nothing to hold a smaller image to.
+        let yours = image(Role::Yours, "Dockerfile", Some(450), Some(served(10001)));
+        let r = Report::new(vec![mine, yours], &[]);
+        assert_eq!(finding(&r, Consequence::BiggerImage).observed, None);
+    }
+
+    #[test]
+    fn expected_lists_each_failing_rule_once() {
+        let pack = crate::pack::Pack::embedded().unwrap();
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("solutions/venv.Dockerfile"),
+        )
+        .unwrap();
+        let no_path = text.replace(
+            "ENV PATH=\"/opt/venv/bin:$PATH\" \\\n    PYTHONUNBUFFERED=1",
+            "ENV PYTHONUNBUFFERED=1",
+        );
+        let analysis = crate::grade::Analysis::of(&text, &pack);
+        assert_eq!(expected(&analysis.todos), vec![]);
+        let analysis = crate::grade::Analysis::of(&no_path, &pack);
+        let e = expected(&analysis.todos);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!((e[0].rule.as_str(), e[0].todo), ("SC503", 5));
+        assert_eq!(e[0].consequence, Consequence::WontStart);
+    }
+}
