@@ -366,19 +366,30 @@ fn render_rebuild(o: &mut String, image: &ImageReport, r: &RebuildReport) {
     let mut lines = Vec::new();
     if r.ok {
         lines.push(format!(
-            "rebuilt in {:.1} s (first build {:.1} s): {} of {} steps from cache",
-            r.seconds,
-            image.build_seconds,
-            r.cached_steps,
-            r.cached_steps + r.rerun_steps
+            "rebuilt in {:.1} s (first build {:.1} s)",
+            r.seconds, image.build_seconds
         ));
-        for step in r.steps.iter().filter(|s| !s.cached) {
-            let mark = if r.reinstalled.contains(&step.instruction) {
-                "↻ ran again (installs):"
-            } else {
-                "↻ ran again:"
-            };
-            lines.push(format!("{mark} {}", step.instruction));
+        lines.push(format!(
+            "{} of {} steps from the cache, {} ran again",
+            r.cached_steps,
+            r.cached_steps + r.rerun_steps,
+            r.rerun_steps
+        ));
+        let rerun: Vec<&RebuildStep> = r.steps.iter().filter(|s| !s.cached).collect();
+        if let Some(first) = rerun.first() {
+            lines.push(format!("cache broken at: {}", first.instruction));
+        }
+        for step in &r.reinstalled {
+            lines.push(format!("↻ installs again: {step}"));
+        }
+        let shown = usize::from(!rerun.is_empty())
+            + rerun
+                .iter()
+                .skip(1)
+                .filter(|s| r.reinstalled.contains(&s.instruction))
+                .count();
+        if rerun.len() > shown {
+            lines.push(format!("and {} more steps after it", rerun.len() - shown));
         }
     } else {
         lines.push(format!(
@@ -582,11 +593,41 @@ mod tests {
 
     #[test]
     fn boxes_close_on_every_line() {
+        let mut yours = image(Role::Yours, Some(399_000_000), Some(ok_run(10001)));
+        let step = |instruction: &str, cached| RebuildStep {
+            instruction: instruction.into(),
+            cached,
+        };
+        yours.rebuild = Some(RebuildReport {
+            changed: "app.py".into(),
+            ok: true,
+            seconds: 63.0,
+            steps: vec![
+                step("RUN python -m venv /opt/venv", true),
+                step("COPY . .", false),
+                step("RUN pip install --no-cache-dir -r requirements.txt", false),
+                step("COPY --from=builder /opt/venv /opt/venv", false),
+                step("CMD [\"gunicorn\"]", false),
+            ],
+            cached_steps: 1,
+            rerun_steps: 4,
+            reinstalled: vec!["RUN pip install --no-cache-dir -r requirements.txt".into()],
+            error: None,
+        });
         let images = vec![
             image(Role::Baseline, Some(1_253_000_000), Some(ok_run(0))),
-            image(Role::Yours, Some(399_000_000), Some(ok_run(10001))),
+            yours,
         ];
         let text = render(&Report::new(images, &[]));
+        for expected in [
+            "│ rebuilt in 63.0 s (first build 12.3 s)",
+            "│ 1 of 5 steps from the cache, 4 ran again",
+            "│ cache broken at: COPY . .",
+            "│ ↻ installs again: RUN pip install --no-cache-dir",
+            "│ and 2 more steps after it",
+        ] {
+            assert!(text.contains(expected), "{expected}\n{text}");
+        }
         let mut open = false;
         for line in text.lines() {
             if line.trim_start().starts_with('┌') {
