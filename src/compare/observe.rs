@@ -281,6 +281,13 @@ fn short_error(error: &str) -> String {
         }
     }
     let line = error.lines().next().unwrap_or(error);
+    // The runtime's long chain ("docker: Error response from daemon: failed to create shim
+    // task: OCI runtime create failed: ... exec: \"gunicorn\": executable file not found in
+    // $PATH: unknown"): its last link is the reason.
+    let line = match line.find("exec: ") {
+        Some(i) => line[i..].trim_end_matches(": unknown"),
+        None => line,
+    };
     super::report::fit(line, 100)
 }
 
@@ -465,6 +472,17 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("Unpredicted: none"), "{text}");
+    }
+
+    #[test]
+    fn the_reason_a_container_did_not_start_is_its_last_link() {
+        assert_eq!(short_error("the container exited with code 3"), "exit 3");
+        assert_eq!(
+            short_error(
+                "docker: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"gunicorn\": executable file not found in $PATH: unknown"
+            ),
+            "exec: \"gunicorn\": executable file not found in $PATH"
+        );
     }
 
     #[test]
