@@ -635,7 +635,13 @@ fn predictions_are_borne_out() {
         };
         let (code, report, stderr) =
             compare_in(light, &file, NAME, &["--rebuild", "--run-timeout", timeout]);
-        assert_eq!(code, 1, "{consequence}: {report:#}\n{stderr}");
+        // Bigger, or slower to rebuild, it still builds and serves as a non-root user.
+        let serves = matches!(*consequence, "bigger-image" | "slower-rebuilds");
+        assert_eq!(
+            code,
+            if serves { 0 } else { 1 },
+            "{consequence}: {report:#}\n{stderr}"
+        );
         let predictions = report["predictions"].as_array().unwrap();
         for p in predictions {
             eprintln!(
