@@ -4,6 +4,11 @@
 //! [`compare`] is synchronous and reports progress through a callback, so a TUI can run it
 //! on a background thread and cancel it with a flag: cancelling kills the build and removes
 //! the containers (and the pieces of an unfinished build) it started.
+//!
+//! With `rebuild`, each image is built a second time from a copy of the context with a
+//! one-line change to the app ([`rebuild`]), to show what the layer cache gives back. The
+//! finished report sorts what was seen into the rules' consequences and sets each failing
+//! rule's prediction beside it ([`observe`]).
 
 pub mod build;
 pub mod docker;
