@@ -526,3 +526,194 @@ fn interrupting_removes_what_it_started() {
         }
     }
 }
+
+/// The exercise app's three endpoints without pandas and matplotlib, so that the
+/// prediction fixtures build in seconds in a context whose requirements are Flask and
+/// gunicorn only. /plot answers a 1×1 PNG.
+const LIGHT_APP: &str = r#"import platform
+
+from flask import Flask, Response, jsonify
+
+app = Flask(__name__)
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d6a4ca00"
+    "00000049454e44ae426082"
+)
+
+
+@app.get("/status")
+def status():
+    return jsonify(status="ok")
+
+
+@app.get("/info")
+def info():
+    return jsonify(python=platform.python_version())
+
+
+@app.get("/plot")
+def plot():
+    return Response(PNG, mimetype="image/png")
+"#;
+
+/// Every consequence a build and a run can show, each made by one broken variant of the
+/// venv solution, built and run for real with `--rebuild`: every prediction of that
+/// consequence by a failing rule is observed, no prediction is refuted, and nothing
+/// failed that no rule predicted.
+#[test]
+fn predictions_are_borne_out() {
+    if !ready(&STAND_INS) {
+        return;
+    }
+    const NAME: &str = "stagecraft-test-predict";
+    let _images = Images(NAME);
+    let dir = tempfile::tempdir().unwrap();
+    let light = dir.path().join("context");
+    std::fs::create_dir(&light).unwrap();
+    std::fs::write(light.join("app.py"), LIGHT_APP).unwrap();
+    std::fs::write(
+        light.join("requirements.txt"),
+        "flask==3.1.0\ngunicorn==23.0.0\n",
+    )
+    .unwrap();
+    let light = light.to_str().unwrap();
+    let venv = without_compilers(&solution("venv.Dockerfile"));
+    let fixture = |from: &str, to: &str| {
+        let text = venv.replace(from, to);
+        assert_ne!(text, venv, "{from:?} is not in the venv solution");
+        text
+    };
+    let fixtures = [
+        (
+            "build-fails",
+            fixture(
+                "RUN python -m venv /opt/venv\nENV PATH=\"/opt/venv/bin:$PATH\"",
+                "RUN python -m venv /opt/env\nENV PATH=\"/opt/env/bin:$PATH\"",
+            ),
+        ),
+        (
+            "wont-start",
+            fixture(
+                "ENV PATH=\"/opt/venv/bin:$PATH\" \\\n    PYTHONUNBUFFERED=1",
+                "ENV PYTHONUNBUFFERED=1",
+            ),
+        ),
+        (
+            "unreachable",
+            fixture(
+                "\"--bind\", \"0.0.0.0:5000\"",
+                "\"--bind\", \"127.0.0.1:5000\"",
+            ),
+        ),
+        (
+            "runs-as-root",
+            fixture("RUN useradd --create-home --uid 10001 appuser\n", "")
+                .replace("COPY --chown=appuser:appuser app.py .", "COPY app.py .")
+                .replace("USER appuser\n", ""),
+        ),
+        (
+            "bigger-image",
+            fixture(
+                "RUN useradd --create-home --uid 10001 appuser\n",
+                "RUN useradd --create-home --uid 10001 appuser\n\
+                 RUN apt-get update && apt-get install -y --no-install-recommends gcc \
+                 && rm -rf /var/lib/apt/lists/*\n",
+            ),
+        ),
+        (
+            "slower-rebuilds",
+            fixture("COPY requirements.txt .\nRUN pip", "COPY . .\nRUN pip"),
+        ),
+    ];
+    for (consequence, text) in &fixtures {
+        let file = broken(dir.path(), &format!("{consequence}.Dockerfile"), text);
+        let timeout = if *consequence == "unreachable" {
+            "15"
+        } else {
+            "60"
+        };
+        let (code, report, stderr) =
+            compare_in(light, &file, NAME, &["--rebuild", "--run-timeout", timeout]);
+        // Bigger, or slower to rebuild, it still builds and serves as a non-root user.
+        let serves = matches!(*consequence, "bigger-image" | "slower-rebuilds");
+        assert_eq!(
+            code,
+            if serves { 0 } else { 1 },
+            "{consequence}: {report:#}\n{stderr}"
+        );
+        let predictions = report["predictions"].as_array().unwrap();
+        for p in predictions {
+            eprintln!(
+                "  {consequence}: {} {} observed {}",
+                p["rule"], p["consequence"], p["observed"]
+            );
+        }
+        let of_it: Vec<&Value> = predictions
+            .iter()
+            .filter(|p| p["consequence"] == *consequence)
+            .collect();
+        assert!(
+            !of_it.is_empty(),
+            "{consequence}: no failing rule predicts it: {predictions:#?}"
+        );
+        for p in &of_it {
+            assert_eq!(p["observed"], true, "{consequence}: {p:#}\n{report:#}");
+        }
+        let refuted: Vec<&Value> = predictions
+            .iter()
+            .filter(|p| p["observed"] == false)
+            .collect();
+        assert!(refuted.is_empty(), "{consequence}: refuted {refuted:#?}");
+        assert_eq!(
+            report["unpredicted"],
+            serde_json::json!([]),
+            "{consequence}: {:#}",
+            report["observed"]
+        );
+        let yours = image(&report, "yours");
+        let baseline = image(&report, "baseline");
+        if let Some(size) = yours["size_bytes"].as_f64() {
+            eprintln!(
+                "  {consequence}: {:.0} MB (baseline {:.0} MB)",
+                size / 1e6,
+                baseline["size_bytes"].as_f64().unwrap_or(0.0) / 1e6
+            );
+        }
+        for (role, img) in [("yours", yours), ("baseline", baseline)] {
+            if let Some(r) = img["rebuild"].as_object() {
+                eprintln!(
+                    "  {consequence}: {role} built in {} s, rebuilt in {} s, {} steps cached, {} ran again, reinstalled {}",
+                    img["build_seconds"],
+                    r["seconds"],
+                    r["cached_steps"],
+                    r["rerun_steps"],
+                    r["reinstalled"]
+                );
+            }
+        }
+        // The baseline copies its requirements first: a change to app.py reinstalls nothing.
+        assert_eq!(
+            baseline["rebuild"]["reinstalled"],
+            serde_json::json!([]),
+            "{consequence}: {baseline:#}"
+        );
+        if yours["built"] == true {
+            assert_eq!(yours["rebuild"]["ok"], true, "{consequence}: {yours:#}");
+            assert!(yours["rebuild"]["rerun_steps"].as_u64().unwrap() >= 1);
+        }
+    }
+
+    assert_eq!(
+        containers(NAME),
+        Vec::<String>::new(),
+        "containers left behind"
+    );
+    let out = docker(&["images", "--format", "{{.Repository}}:{{.Tag}}", NAME]);
+    let left: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.ends_with("-rebuild"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(left, Vec::<String>::new(), "rebuild images left behind");
+}

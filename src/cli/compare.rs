@@ -35,6 +35,10 @@ pub struct Args {
     /// Keep the two images afterwards (they are also the layer cache of the next build).
     #[arg(long)]
     keep: bool,
+    /// After each build, build again with a one-line change to app.py and report which
+    /// steps came from the layer cache, which ran again, and the rebuild time.
+    #[arg(long)]
+    rebuild: bool,
     /// Give up on a build after this many seconds.
     #[arg(long, value_name = "SECS", default_value_t = 1800)]
     build_timeout: u64,
@@ -111,6 +115,8 @@ fn prepare(
     options.image_name = args.image_name.clone();
     options.run = !args.no_run;
     options.keep = args.keep;
+    options.rebuild = args.rebuild;
+    options.predict(&pack);
     options.build_timeout = Duration::from_secs(args.build_timeout.max(1));
     options.run_timeout = Duration::from_secs(args.run_timeout.max(1));
     Ok((options, pack.params))

@@ -40,7 +40,30 @@ pub struct Built {
     pub total_steps: usize,
     /// Image ids of finished steps (legacy builder), for removing what a failed build left.
     pub step_images: Vec<(String, bool)>,
+    /// Every step the builder announced, in order, and whether it came from the cache.
+    pub steps: Vec<StepRun>,
     pub notes: Vec<String>,
+}
+
+/// One step of a build as the builder reported it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StepRun {
+    /// The instruction, as the builder printed it (`RUN pip install -r requirements.txt`).
+    pub instruction: String,
+    /// Taken from the layer cache ("Using cache", "CACHED").
+    pub cached: bool,
+    /// BuildKit's vertex (`#8`), which its later lines name; None for the legacy builder.
+    pub vertex: Option<String>,
+}
+
+impl StepRun {
+    /// A `FROM` step: it names an image, it runs nothing.
+    pub fn is_from(&self) -> bool {
+        self.instruction
+            .split_whitespace()
+            .next()
+            .is_some_and(|k| k.eq_ignore_ascii_case("FROM"))
+    }
 }
 
 /// One moment of a build, for progress views.
@@ -238,12 +261,20 @@ fn read_line(text: &str, step: &mut Step, built: &mut Built, last_cached: &mut b
         step.number = Some((n, m));
         step.instruction = Some(instruction.trim().to_string());
         built.total_steps = m;
+        built.steps.push(StepRun {
+            instruction: instruction.trim().to_string(),
+            cached: false,
+            vertex: None,
+        });
         *last_cached = false;
         return true;
     }
     let trimmed = text.trim();
     if trimmed == "---> Using cache" {
         built.cached_steps += 1;
+        if let Some(last) = built.steps.last_mut() {
+            last.cached = true;
+        }
         *last_cached = true;
         return false;
     }
@@ -262,10 +293,18 @@ fn read_line(text: &str, step: &mut Step, built: &mut Built, last_cached: &mut b
     }
     // BuildKit (plain progress): "#8 [builder 3/6] RUN pip install ..." and "#8 CACHED"
     if let Some(rest) = trimmed.strip_prefix('#')
-        && let Some((_, rest)) = rest.split_once(' ')
+        && let Some((vertex, rest)) = rest.split_once(' ')
     {
         if rest == "CACHED" {
             built.cached_steps += 1;
+            if let Some(s) = built
+                .steps
+                .iter_mut()
+                .rev()
+                .find(|s| s.vertex.as_deref() == Some(vertex))
+            {
+                s.cached = true;
+            }
             return false;
         }
         if let Some(rest) = rest.strip_prefix('[')
@@ -275,6 +314,17 @@ fn read_line(text: &str, step: &mut Step, built: &mut Built, last_cached: &mut b
             && let (Ok(n), Ok(m)) = (n.parse::<usize>(), m.parse::<usize>())
         {
             let new = Some(instruction.trim().to_string());
+            if !built
+                .steps
+                .iter()
+                .any(|s| s.vertex.as_deref() == Some(vertex))
+            {
+                built.steps.push(StepRun {
+                    instruction: instruction.trim().to_string(),
+                    cached: false,
+                    vertex: Some(vertex.to_string()),
+                });
+            }
             if step.instruction != new {
                 step.number = Some((n, m));
                 step.instruction = new;
@@ -381,6 +431,21 @@ mod tests {
         );
         assert_eq!(built.cached_steps, 1);
         assert_eq!(built.total_steps, 4);
+        let steps: Vec<(&str, bool)> = built
+            .steps
+            .iter()
+            .map(|s| (s.instruction.as_str(), s.cached))
+            .collect();
+        assert_eq!(
+            steps,
+            vec![
+                ("FROM python:3.11-slim", false),
+                ("COPY requirements.txt .", true),
+                ("RUN pip install -r requirements.txt", false),
+                ("COPY --from=builder /opt/venv /opt/venv", false),
+            ]
+        );
+        assert!(built.steps[0].is_from() && !built.steps[1].is_from());
         // The FROM's id is the base image: never one to remove.
         assert_eq!(
             built.step_images,
@@ -398,13 +463,26 @@ mod tests {
             "#5 [builder 2/6] RUN apt-get update",
             "#5 CACHED",
             "#9 [runtime 3/5] COPY --from=builder /opt/venv /opt/venv",
+            "#9 DONE 0.3s",
+            "#6 [builder 3/6] COPY . .",
+            "#6 CACHED",
         ]);
-        assert_eq!(step.number, Some((3, 5)));
+        let steps: Vec<(&str, bool)> = built
+            .steps
+            .iter()
+            .map(|s| (s.instruction.as_str(), s.cached))
+            .collect();
         assert_eq!(
-            step.instruction.as_deref(),
-            Some("COPY --from=builder /opt/venv /opt/venv")
+            steps,
+            vec![
+                ("RUN apt-get update", true),
+                ("COPY --from=builder /opt/venv /opt/venv", false),
+                ("COPY . .", true),
+            ]
         );
-        assert_eq!(built.cached_steps, 1);
+        assert_eq!(step.number, Some((3, 6)));
+        assert_eq!(step.instruction.as_deref(), Some("COPY . ."));
+        assert_eq!(built.cached_steps, 2);
     }
 
     #[test]

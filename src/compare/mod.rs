@@ -4,12 +4,19 @@
 //! [`compare`] is synchronous and reports progress through a callback, so a TUI can run it
 //! on a background thread and cancel it with a flag: cancelling kills the build and removes
 //! the containers (and the pieces of an unfinished build) it started.
+//!
+//! With `rebuild`, each image is built a second time from a copy of the context with a
+//! one-line change to the app ([`rebuild`]), to show what the layer cache gives back. The
+//! finished report sorts what was seen into the rules' consequences and sets each failing
+//! rule's prediction beside it ([`observe`]).
 
 pub mod build;
 pub mod docker;
 pub mod explain;
 pub mod http;
+pub mod observe;
 pub mod probe;
+pub mod rebuild;
 pub mod report;
 
 use std::path::PathBuf;
@@ -18,7 +25,10 @@ use std::time::{Duration, Instant};
 
 pub use build::Cancelled;
 pub use docker::{Docker, LABEL, NoEngine};
-pub use report::{Endpoints, ImageReport, Layer, Report, Role, RunReport};
+pub use observe::{Expected, Finding, Prediction};
+pub use report::{
+    Endpoints, ImageReport, Layer, RebuildReport, RebuildStep, Report, Role, RunOutcome, RunReport,
+};
 
 use crate::facts::{self, Facts};
 use crate::report::sizes;
@@ -50,6 +60,11 @@ pub struct Options {
     pub keep: bool,
     pub build_timeout: Duration,
     pub run_timeout: Duration,
+    /// After each build, build again with a one-line change to the app file and report
+    /// which steps came from the cache.
+    pub rebuild: bool,
+    /// What `check` predicts of yours: its failing rules (see [`Options::predict`]).
+    pub expected: Vec<Expected>,
 }
 
 impl Options {
@@ -63,7 +78,16 @@ impl Options {
             keep: false,
             build_timeout: Duration::from_secs(1800),
             run_timeout: Duration::from_secs(60),
+            rebuild: false,
+            expected: Vec::new(),
         }
+    }
+
+    /// Sets what `check` predicts of yours: the rules of the pack's lessons that fail on
+    /// it, each with its consequence.
+    pub fn predict(&mut self, pack: &crate::pack::Pack) {
+        let analysis = crate::grade::Analysis::of(&self.yours.text, pack);
+        self.expected = observe::expected(&analysis.todos);
     }
 }
 
@@ -143,12 +167,7 @@ pub fn compare(
         }
     }
     outcome?;
-    let (saved_bytes, saved_percent) = report::savings(&images);
-    Ok(Report {
-        images,
-        saved_bytes,
-        saved_percent,
-    })
+    Ok(Report::new(images, &options.expected))
 }
 
 struct Session<'a> {
@@ -197,6 +216,7 @@ impl Session<'_> {
             layers: vec![],
             run: None,
             notes: vec![],
+            rebuild: None,
         };
         let missing_images: Vec<String> = base_images(&facts)
             .into_iter()
@@ -260,6 +280,15 @@ impl Session<'_> {
         }
         image.built = true;
         self.built_tags.push(tag.clone());
+        if self.options.rebuild {
+            // Before the build stages' step images go: they are the cache it reads.
+            let rebuilt = self.rebuild(role, &tag, &text);
+            if let Err(e) = rebuilt {
+                self.remove_step_images(&built);
+                return Err(e);
+            }
+            image.rebuild = rebuilt.ok();
+        }
         self.remove_step_images(&built);
 
         self.report(role, Phase::Measuring, None, None, &[]);
@@ -275,6 +304,53 @@ impl Session<'_> {
             image.run = Some(self.run(role, &tag, &facts)?);
         }
         Ok(image)
+    }
+
+    /// Builds `text` again from a copy of the context with one line added to the app file,
+    /// then removes what that build made.
+    fn rebuild(&mut self, role: Role, tag: &str, text: &str) -> Result<RebuildReport, Error> {
+        let app_file = self
+            .params
+            .app_files
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "app.py".to_string());
+        let rebuild_tag = format!("{tag}-rebuild");
+        let what = format!("rebuild after a change to {app_file}");
+        self.report(role, Phase::Building, None, Some(what.clone()), &[]);
+        let started = self.started;
+        let on_progress = &mut *self.on_progress;
+        let mut on_line = |step: &build::Step, tail: &[String]| {
+            on_progress(&Progress {
+                role,
+                phase: Phase::Building,
+                step: step.number,
+                activity: Some(match &step.instruction {
+                    Some(i) => format!("{what}: {i}"),
+                    None => what.clone(),
+                }),
+                elapsed: started.elapsed(),
+                log_tail: last(tail, LOG_TAIL),
+            });
+        };
+        let spec = rebuild::Spec {
+            tag: &rebuild_tag,
+            dockerfile: text,
+            context: &self.options.context,
+            app_file: &app_file,
+            timeout: self.options.build_timeout,
+        };
+        let (report, built) = rebuild::rebuild(self.docker, &spec, &mut on_line, self.cancel);
+        if let Some(built) = &built {
+            if built.ok {
+                let _ = self.docker.remove_image(&rebuild_tag);
+            }
+            self.remove_step_images(built);
+            if built.cancelled {
+                return Err(Error::Cancelled);
+            }
+        }
+        Ok(report)
     }
 
     /// Removes the step images of a build (legacy builder) that nothing names and nothing
@@ -404,8 +480,16 @@ impl Session<'_> {
         } else {
             None
         };
+        let outcome = if ran.start_error.is_some() {
+            RunOutcome::Exited
+        } else if ran.no_answer {
+            RunOutcome::NoAnswer
+        } else {
+            RunOutcome::Answered
+        };
         let mut run = RunReport {
             ok: failure.is_none() && ran.uid.is_some(),
+            outcome,
             uid: ran.uid,
             endpoints: ran.endpoints.clone(),
             error: None,
@@ -437,6 +521,7 @@ impl Session<'_> {
 fn failed_run(error: Option<String>, why: Explanation, log_tail: Vec<String>) -> RunReport {
     RunReport {
         ok: false,
+        outcome: RunOutcome::NotBuilt,
         uid: None,
         endpoints: Endpoints::default(),
         error,

@@ -6,6 +6,8 @@ use std::fmt::Write;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
+use super::observe::{self, Finding, Prediction};
+
 /// The endpoints every image is asked for, in order.
 pub const ENDPOINTS: [&str; 3] = ["/status", "/info", "/plot"];
 
@@ -30,6 +32,14 @@ pub struct Report {
     pub images: Vec<ImageReport>,
     pub saved_bytes: Option<i64>,
     pub saved_percent: Option<f64>,
+    /// Each of the nine consequences, as this comparison saw it for yours: observed
+    /// (true), ruled out (false), or not something this run could tell (null).
+    pub observed: Vec<Finding>,
+    /// Every rule that failed in `check` on yours, with the consequence it claims and
+    /// whether the build and run bore it out (null: a run cannot tell).
+    pub predictions: Vec<Prediction>,
+    /// Failures this run showed that no failing rule predicted.
+    pub unpredicted: Vec<Finding>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -49,6 +59,34 @@ pub struct ImageReport {
     pub run: Option<RunReport>,
     /// What the comparison changed or could not do (a `# syntax=` line dropped, ...).
     pub notes: Vec<String>,
+    /// The rebuild after a one-line change to the app (`--rebuild`); null when not asked
+    /// for or the image did not build.
+    pub rebuild: Option<RebuildReport>,
+}
+
+/// A second build from a copy of the context whose app file has one line more: which
+/// steps the layer cache gave back, which ran again, and how long it took.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RebuildReport {
+    /// The file that was changed (`app.py`).
+    pub changed: String,
+    pub ok: bool,
+    pub seconds: f64,
+    /// The steps that run something, in build order (FROM lines and compare's own label
+    /// step left out).
+    pub steps: Vec<RebuildStep>,
+    pub cached_steps: usize,
+    pub rerun_steps: usize,
+    /// Steps that install packages (pip, apt-get, ...) and ran again: what a change to the
+    /// app should never cost.
+    pub reinstalled: Vec<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RebuildStep {
+    pub instruction: String,
+    pub cached: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,6 +98,9 @@ pub struct Layer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RunReport {
     pub ok: bool,
+    /// How far it got: `not-built`, `exited` (exited or never started), `no-answer`
+    /// (running, nothing answered on the published port), `answered`.
+    pub outcome: RunOutcome,
     pub uid: Option<u32>,
     pub endpoints: Endpoints,
     pub error: Option<String>,
@@ -67,6 +108,19 @@ pub struct RunReport {
     pub explanation: Option<String>,
     /// The last lines of the build or container log, shown under the explanation.
     pub log_tail: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RunOutcome {
+    /// The build failed: nothing ran.
+    NotBuilt,
+    /// `docker run` failed, or the container exited before it answered.
+    Exited,
+    /// The container kept running, but nothing answered on the published port in time.
+    NoAnswer,
+    /// Something answered on the published port.
+    Answered,
 }
 
 /// The HTTP status of each endpoint, null when it did not answer.
@@ -105,6 +159,22 @@ impl Endpoints {
 }
 
 impl Report {
+    /// A report of these images: the savings, and what was observed beside what `check`
+    /// predicted (`expected`, the failing rules of yours).
+    pub fn new(images: Vec<ImageReport>, expected: &[observe::Expected]) -> Report {
+        let (saved_bytes, saved_percent) = savings(&images);
+        let mut report = Report {
+            images,
+            saved_bytes,
+            saved_percent,
+            observed: vec![],
+            predictions: vec![],
+            unpredicted: vec![],
+        };
+        observe::judge(&mut report, expected);
+        report
+    }
+
     pub fn image(&self, role: Role) -> Option<&ImageReport> {
         self.images.iter().find(|i| i.role == role)
     }
@@ -229,6 +299,9 @@ pub fn render(report: &Report) -> String {
                 .collect();
             boxed(&mut o, "biggest layers", &rows);
         }
+        if let Some(rebuild) = &image.rebuild {
+            render_rebuild(&mut o, image, rebuild);
+        }
         if let Some(run) = &image.run {
             render_run(&mut o, image, run);
         }
@@ -274,6 +347,7 @@ pub fn render(report: &Report) -> String {
             let _ = writeln!(o, "\n   💾 Saved: unknown (an image did not build)");
         }
     }
+    render_predictions(&mut o, report);
     let verdict = if report.passed() {
         match yours.and_then(|y| y.run.as_ref()) {
             Some(_) => {
@@ -286,6 +360,90 @@ pub fn render(report: &Report) -> String {
     };
     let _ = writeln!(o, "\n{BANNER}\n{verdict}\n{BANNER}");
     o
+}
+
+fn render_rebuild(o: &mut String, image: &ImageReport, r: &RebuildReport) {
+    let mut lines = Vec::new();
+    if r.ok {
+        lines.push(format!(
+            "rebuilt in {:.1} s (first build {:.1} s)",
+            r.seconds, image.build_seconds
+        ));
+        lines.push(format!(
+            "{} of {} steps from the cache, {} ran again",
+            r.cached_steps,
+            r.cached_steps + r.rerun_steps,
+            r.rerun_steps
+        ));
+        let rerun: Vec<&RebuildStep> = r.steps.iter().filter(|s| !s.cached).collect();
+        if let Some(first) = rerun.first() {
+            lines.push(format!("cache broken at: {}", first.instruction));
+        }
+        for step in &r.reinstalled {
+            lines.push(format!("↻ installs again: {step}"));
+        }
+        let shown = usize::from(!rerun.is_empty())
+            + rerun
+                .iter()
+                .skip(1)
+                .filter(|s| r.reinstalled.contains(&s.instruction))
+                .count();
+        if rerun.len() > shown {
+            lines.push(format!("and {} more steps after it", rerun.len() - shown));
+        }
+    } else {
+        lines.push(format!(
+            "the rebuild failed: {}",
+            r.error.as_deref().unwrap_or("no reason given")
+        ));
+    }
+    boxed(
+        o,
+        &format!("rebuild after a change to {}", r.changed),
+        &lines,
+    );
+}
+
+fn render_predictions(o: &mut String, report: &Report) {
+    if report.observed.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "\n🔮 What check predicted, beside what happened:\n{RULE_LINE}"
+    );
+    let mut say = |text: &str| {
+        for (i, line) in textwrap::wrap(text, 72).iter().enumerate() {
+            let indent = if i == 0 { "   " } else { "       " };
+            let _ = writeln!(o, "{indent}{line}");
+        }
+    };
+    if report.predictions.is_empty() {
+        say("No check fails on yours: there was nothing to predict.");
+    }
+    for p in &report.predictions {
+        let mark = match p.observed {
+            Some(true) => "✓",
+            Some(false) => "✗",
+            None => "·",
+        };
+        say(&format!(
+            "{mark} TODO {} · {}",
+            p.todo,
+            observe::prediction_line(p, &report.observed)
+        ));
+    }
+    if report.unpredicted.is_empty() {
+        say("Unpredicted: none: every failure this run showed was predicted by a failing check.");
+    } else {
+        for f in &report.unpredicted {
+            say(&format!(
+                "⚠ Unpredicted: {}: {} (no failing check said so)",
+                f.consequence.id(),
+                f.detail
+            ));
+        }
+    }
 }
 
 fn render_run(o: &mut String, image: &ImageReport, run: &RunReport) {
@@ -352,12 +510,14 @@ mod tests {
             }],
             run,
             notes: vec![],
+            rebuild: None,
         }
     }
 
     fn ok_run(uid: u32) -> RunReport {
         RunReport {
             ok: uid != 0,
+            outcome: RunOutcome::Answered,
             uid: Some(uid),
             endpoints: Endpoints {
                 status: Some(200),
@@ -377,12 +537,7 @@ mod tests {
             image(Role::Baseline, Some(1_253_000_000), Some(ok_run(0))),
             image(Role::Yours, Some(399_000_000), Some(ok_run(10001))),
         ];
-        let (saved_bytes, saved_percent) = savings(&images);
-        let report = Report {
-            images,
-            saved_bytes,
-            saved_percent,
-        };
+        let report = Report::new(images, &[]);
         let v: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
         assert_eq!(v["saved_bytes"], 854_000_000);
         assert_eq!(v["saved_percent"], 68.2);
@@ -412,6 +567,7 @@ mod tests {
     fn a_failed_build_has_no_savings_and_does_not_pass() {
         let failed = RunReport {
             ok: false,
+            outcome: RunOutcome::NotBuilt,
             uid: None,
             endpoints: Endpoints::default(),
             error: Some("COPY failed".into()),
@@ -425,11 +581,7 @@ mod tests {
         ];
         let (saved_bytes, saved_percent) = savings(&images);
         assert_eq!((saved_bytes, saved_percent), (None, None));
-        let report = Report {
-            images,
-            saved_bytes,
-            saved_percent,
-        };
+        let report = Report::new(images, &[]);
         assert!(!report.passed());
         let text = render(&report);
         assert!(
@@ -441,16 +593,41 @@ mod tests {
 
     #[test]
     fn boxes_close_on_every_line() {
+        let mut yours = image(Role::Yours, Some(399_000_000), Some(ok_run(10001)));
+        let step = |instruction: &str, cached| RebuildStep {
+            instruction: instruction.into(),
+            cached,
+        };
+        yours.rebuild = Some(RebuildReport {
+            changed: "app.py".into(),
+            ok: true,
+            seconds: 63.0,
+            steps: vec![
+                step("RUN python -m venv /opt/venv", true),
+                step("COPY . .", false),
+                step("RUN pip install --no-cache-dir -r requirements.txt", false),
+                step("COPY --from=builder /opt/venv /opt/venv", false),
+                step("CMD [\"gunicorn\"]", false),
+            ],
+            cached_steps: 1,
+            rerun_steps: 4,
+            reinstalled: vec!["RUN pip install --no-cache-dir -r requirements.txt".into()],
+            error: None,
+        });
         let images = vec![
             image(Role::Baseline, Some(1_253_000_000), Some(ok_run(0))),
-            image(Role::Yours, Some(399_000_000), Some(ok_run(10001))),
+            yours,
         ];
-        let (saved_bytes, saved_percent) = savings(&images);
-        let text = render(&Report {
-            images,
-            saved_bytes,
-            saved_percent,
-        });
+        let text = render(&Report::new(images, &[]));
+        for expected in [
+            "│ rebuilt in 63.0 s (first build 12.3 s)",
+            "│ 1 of 5 steps from the cache, 4 ran again",
+            "│ cache broken at: COPY . .",
+            "│ ↻ installs again: RUN pip install --no-cache-dir",
+            "│ and 2 more steps after it",
+        ] {
+            assert!(text.contains(expected), "{expected}\n{text}");
+        }
         let mut open = false;
         for line in text.lines() {
             if line.trim_start().starts_with('┌') {
