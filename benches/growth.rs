@@ -38,12 +38,42 @@ fn best_times(texts: &[String], pack: &Pack) -> Vec<Duration> {
     best
 }
 
+/// `--write-inputs DIR [BYTES]`: writes every shape at n and 8n (8n about BYTES, default
+/// 256 KiB) as `DIR/<shape>.<n>`, for counting instructions under callgrind, which a busy
+/// machine cannot disturb (scripts/growth-instructions.sh).
+fn write_inputs(dir: &std::path::Path, bytes: usize) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (name, make) in SHAPES {
+        let unit = make(1000).len().max(1);
+        let n = (bytes * 1000 / unit / 8).max(1);
+        let slug: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        for k in [n, 8 * n] {
+            std::fs::write(dir.join(format!("{slug}.{k}")), make(k))?;
+        }
+    }
+    Ok(())
+}
+
 fn main() {
     let pack = Pack::embedded().expect("embedded pack");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(at) = args.iter().position(|a| a == "--write-inputs") {
+        let dir = args.get(at + 1).expect("--write-inputs DIR [BYTES]");
+        let bytes = args
+            .get(at + 2)
+            .and_then(|b| b.parse().ok())
+            .unwrap_or(256 << 10);
+        write_inputs(std::path::Path::new(dir), bytes).expect("writing the inputs");
+        return;
+    }
     // `cargo bench --bench growth -- NAME` runs the shapes whose name contains NAME.
-    let filter = std::env::args()
-        .skip(1)
+    let filter = args
+        .iter()
         .find(|a| !a.starts_with('-'))
+        .cloned()
         .unwrap_or_default();
     let mut worst: f64 = 0.0;
     println!(

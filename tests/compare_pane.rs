@@ -12,10 +12,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use stagecraft::compare::report::{RebuildReport, RunOutcome};
 use stagecraft::compare::{
-    self, Endpoints, ImageReport, Layer, Options, Phase, Progress, Report, Role, RunReport,
+    self, Endpoints, Expected, ImageReport, Layer, Options, Phase, Progress, Report, Role,
+    RunReport,
 };
 use stagecraft::pack::Pack;
+use stagecraft::rules::Consequence;
 use stagecraft::rules::Params;
 use stagecraft::tui::app::App;
 use stagecraft::tui::keys::Context;
@@ -169,6 +172,7 @@ fn failing_report() -> Report {
         ],
         run: Some(RunReport {
             ok: false,
+            outcome: RunOutcome::Answered,
             uid: Some(0),
             endpoints: Endpoints {
                 status: Some(200),
@@ -181,6 +185,7 @@ fn failing_report() -> Report {
             log_tail: vec![],
         }),
         notes: vec![],
+        rebuild: None,
     };
     let yours = ImageReport {
         role: Role::Yours,
@@ -197,6 +202,7 @@ fn failing_report() -> Report {
         ],
         run: Some(RunReport {
             ok: false,
+            outcome: RunOutcome::Exited,
             uid: None,
             endpoints: Endpoints::default(),
             error: Some(r#"exec: "gunicorn": executable file not found in $PATH"#.into()),
@@ -208,14 +214,33 @@ fn failing_report() -> Report {
             ],
         }),
         notes: vec!["built without its `# syntax=docker/dockerfile:1` line: that frontend image is not on this machine".into()],
+        rebuild: Some(RebuildReport {
+            changed: "app.py".into(),
+            ok: true,
+            seconds: 44.6,
+            steps: vec![],
+            cached_steps: 4,
+            rerun_steps: 10,
+            reinstalled: vec!["RUN pip install -r requirements.txt".into()],
+            error: None,
+        }),
     };
-    let images = vec![baseline, yours];
-    let (saved_bytes, saved_percent) = compare::report::savings(&images);
-    Report {
-        images,
-        saved_bytes,
-        saved_percent,
-    }
+    // What check says of such a file: gunicorn not on PATH, and COPY . . before the install.
+    let expected = [
+        Expected {
+            rule: "SC301".into(),
+            todo: 3,
+            consequence: Consequence::SlowerRebuilds,
+            message: "COPY . . comes before the dependencies are installed".into(),
+        },
+        Expected {
+            rule: "SC503".into(),
+            todo: 5,
+            consequence: Consequence::WontStart,
+            message: "gunicorn is not on PATH in the final stage".into(),
+        },
+    ];
+    Report::new(vec![baseline, yours], &expected)
 }
 
 fn passing_report() -> Report {
@@ -224,6 +249,7 @@ fn passing_report() -> Report {
     yours.notes.clear();
     yours.run = Some(RunReport {
         ok: true,
+        outcome: RunOutcome::Answered,
         uid: Some(1000),
         endpoints: Endpoints {
             status: Some(200),
@@ -529,15 +555,19 @@ fn results_80x24_scroll_to_their_end() {
 
 #[test]
 fn results_wide() {
-    let (_, s) = results_at(140, 40);
+    let (_, s) = results_at(140, 50);
     for text in [
+        // check's predictions beside what the build and run showed.
+        "What check predicted",
+        "✓ TODO 5 · SC503 predicted it would not",
+        "✓ TODO 3 · SC301 predicted slower",
         "✗ /status",
         "✓ /status",
         "user: root (uid 0)",
         "TODO 5: gunicorn",
         "TODO 6: It serves, but as root",
-        "Biggest layers (yours)",
-        "268 MB  COPY --from=builder /opt/venv",
+        "Rebuild after a change to app.py (yours)",
+        "installs again on every change to",
     ] {
         assert!(s.contains(text), "missing {text:?}:\n{s}");
     }
@@ -556,4 +586,46 @@ fn a_passing_result_shows_the_user_and_every_endpoint() {
     );
     assert!(s.contains("✓ user: uid 1000"), "{s}");
     assert!(s.contains("✓ /status  ✓ /info  ✓ /plot"), "{s}");
+}
+
+/// Waits for the scripted comparison to be handed its options.
+fn options_seen(l: &Lab) -> Options {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Some(o) = l.seen.lock().unwrap().options.take() {
+            return o;
+        }
+        assert!(Instant::now() < deadline, "the comparison never started");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn f10_hands_over_checks_predictions_and_r_asks_for_the_rebuild() {
+    let mut l = lab(None);
+    screen(&mut l.app, 100, 30);
+    key(&mut l.app, KeyCode::F(10));
+    let first = options_seen(&l);
+    // The starter fails every TODO: check's failing rules go along, to be set beside
+    // what the build and run show.
+    assert!(!first.rebuild, "F10 alone does not rebuild");
+    let rules: Vec<&str> = first.expected.iter().map(|e| e.rule.as_str()).collect();
+    assert!(rules.contains(&"SC601"), "{rules:?}");
+    assert!(
+        first
+            .expected
+            .iter()
+            .any(|e| e.consequence == Consequence::RunsAsRoot),
+        "{rules:?}"
+    );
+    l.app.compare_event(Event::Done(Ok(failing_report())));
+    // With the results focused, `r` runs it again and asks for the rebuild test.
+    key(&mut l.app, KeyCode::F(10));
+    let s = screen(&mut l.app, 100, 30);
+    assert!(s.contains("r rebuild test"), "the key bar offers it:\n{s}");
+    key(&mut l.app, KeyCode::Char('r'));
+    assert!(l.app.compare_running());
+    let second = options_seen(&l);
+    assert!(second.rebuild);
+    key(&mut l.app, KeyCode::Esc);
 }

@@ -1221,6 +1221,7 @@ impl App {
                 self.quit = true;
             }
             Action::Compare => self.compare_key(now),
+            Action::CompareRebuild => self.start_compare(now, true),
             Action::CancelCompare => self.cancel_compare(),
             Action::CloseCompare => {
                 if let Some(p) = self.compare.as_mut().filter(|p| !p.running()) {
@@ -1400,7 +1401,7 @@ impl App {
     fn compare_key(&mut self, now: Instant) {
         let hash = storage::text_hash(&self.text());
         let Some(pane) = self.compare.as_mut() else {
-            self.start_compare(now);
+            self.start_compare(now, false);
             return;
         };
         if pane.running() {
@@ -1414,7 +1415,7 @@ impl App {
                 pane.show(false);
             }
         } else if pane.focused() || pane.report().is_none() {
-            self.start_compare(now);
+            self.start_compare(now, false);
         } else if pane.shown() {
             pane.show(true);
         } else if pane.text_hash() == hash {
@@ -1424,13 +1425,13 @@ impl App {
                 Tone::Info,
             );
         } else {
-            self.start_compare(now);
+            self.start_compare(now, false);
         }
     }
 
     /// Starts the comparison of the text on screen against the pack's baseline, built in
     /// the Dockerfile's folder, on its own thread.
-    fn start_compare(&mut self, now: Instant) {
+    fn start_compare(&mut self, now: Instant, rebuild: bool) {
         use crate::compare::{Dockerfile, Options};
         let text = self.text();
         let Some(baseline) = self.pack.baseline.clone() else {
@@ -1476,7 +1477,7 @@ impl App {
         if self.dirty && !self.saving && self.conflict.is_none() {
             self.send_save();
         }
-        let options = Options::new(
+        let mut options = Options::new(
             Dockerfile {
                 name: self.file_name(),
                 text: text.clone(),
@@ -1487,6 +1488,9 @@ impl App {
             },
             context,
         );
+        options.rebuild = rebuild;
+        // What check says of this text, to set beside what the build and run show.
+        options.predict(&self.pack);
         // A comparison still running (it cannot be, F10 toggles it) would be cancelled here.
         self.compare_job = None;
         self.compare_job = Some(Job::start(

@@ -57,6 +57,8 @@ pub enum Action {
     QuitAnyway,
     /// F10: run the comparison, or show / focus its pane (see `App::compare_key`).
     Compare,
+    /// The comparison again, then a rebuild of both after a one-line change to app.py.
+    CompareRebuild,
     CancelCompare,
     CloseCompare,
     /// The next TODO link in the comparison's results.
@@ -266,6 +268,7 @@ pub const BINDINGS: &[Binding] = &[
     bar_as(b(C::CompareFocus, &[key(K::Tab)], Action::NextLink, "next TODO named by the results"), "Tab next TODO", 3),
     bar_as(b(C::CompareFocus, &[key(K::Enter)], Action::OpenTodo, "open the lesson of that TODO (a click on it does too)"), "Enter open TODO", 0),
     bar_as(b(C::CompareFocus, &[key(K::F(10))], Action::Compare, "run the comparison again"), "F10 again", 4),
+    bar_as(b(C::CompareFocus, &[key(K::Char('r'))], Action::CompareRebuild, "run it again, then rebuild both after a one-line change to app.py: which steps the layer cache keeps (TODO 3), and how long a rebuild takes"), "r rebuild test", 5),
     bar_as(b(C::CompareFocus, &[key(K::Esc)], Action::Close, "back to the editor (Esc again closes the results)"), "Esc editor", 0),
     // Find.
     bar_as(b(C::Find, &[key(K::Enter), ctrl('f'), ctrl('g')], Action::FindNext, "next match"), "Enter next", 0),

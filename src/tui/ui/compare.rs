@@ -95,7 +95,100 @@ impl Doc<'_> {
 pub type Section = fn(&Report, &mut Doc);
 
 /// The results, top to bottom.
-pub const SECTIONS: &[Section] = &[headline, sizes, your_run, baseline_run, layers, notes];
+pub const SECTIONS: &[Section] = &[
+    headline,
+    predictions,
+    sizes,
+    your_run,
+    baseline_run,
+    rebuilds,
+    layers,
+    notes,
+];
+
+/// What check predicted of yours beside what happened, each linked to its TODO; then
+/// what went wrong that no rule predicted.
+fn predictions(report: &Report, doc: &mut Doc) {
+    if report.predictions.is_empty() && report.unpredicted.is_empty() {
+        return;
+    }
+    let theme = doc.theme;
+    doc.heading("What check predicted, and what happened");
+    for p in &report.predictions {
+        let (mark, color) = match p.observed {
+            Some(true) => (theme.ok(), Color::Green),
+            Some(false) => (theme.bad(), Color::Red),
+            None => ("?", Color::Gray),
+        };
+        let line = crate::compare::observe::prediction_line(p, &report.observed);
+        doc.link(
+            p.todo,
+            &format!("{mark} TODO {} · {line}", p.todo),
+            theme.fg(color),
+        );
+    }
+    for f in &report.unpredicted {
+        doc.para(
+            &format!("{} not predicted: {}", theme.bad(), f.detail),
+            theme.fg(Color::Red),
+            0,
+        );
+    }
+}
+
+/// After a one-line change to app.py: the rebuild's time, and what the cache kept.
+fn rebuilds(report: &Report, doc: &mut Doc) {
+    let theme = doc.theme;
+    for image in &report.images {
+        let Some(r) = &image.rebuild else {
+            continue;
+        };
+        doc.heading(&format!(
+            "Rebuild after a change to {} ({})",
+            r.changed,
+            role_name(image.role)
+        ));
+        if !r.ok {
+            doc.para(
+                &format!(
+                    "{} the rebuild failed: {}",
+                    theme.bad(),
+                    r.error.as_deref().unwrap_or("see the log")
+                ),
+                theme.fg(Color::Red),
+                0,
+            );
+            continue;
+        }
+        doc.line(
+            &format!(
+                "{:.1} s · {} of {} steps from the cache",
+                r.seconds,
+                r.cached_steps,
+                r.cached_steps + r.rerun_steps
+            ),
+            Style::default(),
+        );
+        if r.reinstalled.is_empty() {
+            doc.spans(vec![
+                Span::styled(format!("{} ", theme.ok()), theme.fg(Color::Green)),
+                Span::raw("no install ran again"),
+            ]);
+        } else {
+            let text = format!(
+                "{} installs again on every change to {}: {}",
+                theme.bad(),
+                r.changed,
+                r.reinstalled.join("; ")
+            );
+            if image.role == Role::Yours {
+                doc.link(3, &text, theme.fg(Color::Red));
+            } else {
+                doc.para(&text, theme.fg(Color::Red), 0);
+            }
+        }
+    }
+}
 
 /// The document for the pane's state at an inner `width`×`height`.
 pub fn document(app: &App, width: usize, height: usize) -> Document {
