@@ -55,7 +55,7 @@ pub fn main(args: Args, pack_dir: Option<&Path>) -> u8 {
     match prepare(&args, pack_dir) {
         Ok((options, params)) => execute(&options, &params, args.format),
         Err(message) => {
-            say(&format!("stagecraft compare: {message}"));
+            say(&format!("stagecraft compare: {message:#}"));
             EXIT_USAGE
         }
     }
@@ -64,27 +64,31 @@ pub fn main(args: Args, pack_dir: Option<&Path>) -> u8 {
 fn prepare(
     args: &Args,
     pack_dir: Option<&Path>,
-) -> Result<(Options, crate::rules::Params), String> {
+) -> anyhow::Result<(Options, crate::rules::Params)> {
     if !valid_image_name(&args.image_name) {
-        return Err(format!(
+        anyhow::bail!(
             "--image-name {:?}: use lowercase letters, digits, '-', '_' and '.'",
             args.image_name
-        ));
+        );
     }
-    let pack = super::load_pack(pack_dir).map_err(|e| e.to_string().trim_end().to_string())?;
-    let yours = super::read_input(&args.file).map_err(|e| e.to_string())?;
+    // Every problem of the pack, one per line, as `lessons validate` lists them.
+    let pack =
+        super::load_pack(pack_dir).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))?;
+    let yours = super::read_input(&args.file)?;
     let baseline = match &args.baseline {
         Some(path) => {
-            let input = super::read_input(path).map_err(|e| e.to_string())?;
+            let input = super::read_input(path)?;
             Dockerfile {
                 name: input.name,
                 text: input.text,
             }
         }
         None => {
-            let b = pack.baseline.as_ref().ok_or(
-                "the lesson pack names no baseline Dockerfile: pass one with --baseline FILE",
-            )?;
+            let b = pack.baseline.as_ref().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "the lesson pack names no baseline Dockerfile: pass one with --baseline FILE"
+                )
+            })?;
             Dockerfile {
                 name: b.path.clone(),
                 text: b.text.clone(),
@@ -99,10 +103,10 @@ fn prepare(
         },
     };
     if !context.is_dir() {
-        return Err(format!(
+        anyhow::bail!(
             "{}: the build context is not a folder (set it with --context DIR)",
             context.display()
-        ));
+        );
     }
     let mut options = Options::new(
         Dockerfile {

@@ -68,6 +68,32 @@ pub struct ContainerState {
     pub oom_killed: bool,
 }
 
+/// A `docker` command that failed: it could not run, the engine said no (its first line of
+/// error output), or it answered something this program cannot read.
+#[derive(Debug, thiserror::Error)]
+pub enum DockerError {
+    #[error("`docker {command}` could not run: {source}")]
+    Spawn {
+        command: String,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Refused(String),
+    #[error("{id} is tagged {tags}")]
+    Tagged { id: String, tags: String },
+    #[error("unexpected answer from `docker {command}`: {text:?}")]
+    Unexpected { command: String, text: String },
+}
+
+impl DockerError {
+    fn unexpected(command: &str, text: &str) -> DockerError {
+        DockerError::Unexpected {
+            command: command.to_string(),
+            text: text.trim().chars().take(200).collect(),
+        }
+    }
+}
+
 impl Docker {
     /// Finds the engine: `docker version` must answer for both client and server.
     pub fn detect() -> Result<Docker, NoEngine> {
@@ -133,12 +159,17 @@ impl Docker {
         run_with_timeout(cmd, QUERY_TIMEOUT)
     }
 
-    fn query_ok(&self, args: &[&str]) -> Result<String, String> {
-        let out = self.query(args).map_err(|e| e.to_string())?;
+    fn query_ok(&self, args: &[&str]) -> Result<String, DockerError> {
+        let out = self.query(args).map_err(|source| DockerError::Spawn {
+            command: args.first().copied().unwrap_or_default().to_string(),
+            source,
+        })?;
         if out.status.success() {
             Ok(String::from_utf8_lossy(&out.stdout).into_owned())
         } else {
-            Err(first_line(&String::from_utf8_lossy(&out.stderr)))
+            Err(DockerError::Refused(first_line(&String::from_utf8_lossy(
+                &out.stderr,
+            ))))
         }
     }
 
@@ -155,24 +186,27 @@ impl Docker {
 
     /// Removes an image by id only when no tag names it (a step image of a build, or an
     /// image whose tag moved on), so nothing anyone named is lost.
-    pub fn remove_untagged(&self, id: &str) -> Result<(), String> {
+    pub fn remove_untagged(&self, id: &str) -> Result<(), DockerError> {
         let tags = self.query_ok(&["image", "inspect", "--format", "{{json .RepoTags}}", id])?;
         if !matches!(tags.trim(), "[]" | "null") {
-            return Err(format!("{id} is tagged {}", tags.trim()));
+            return Err(DockerError::Tagged {
+                id: id.to_string(),
+                tags: tags.trim().to_string(),
+            });
         }
         self.remove_image(id)
     }
 
     /// The image's size in bytes, as `docker images` counts it.
-    pub fn image_size(&self, image: &str) -> Result<u64, String> {
+    pub fn image_size(&self, image: &str) -> Result<u64, DockerError> {
         let text = self.query_ok(&["image", "inspect", "--format", "{{json .Size}}", image])?;
         text.trim()
             .parse()
-            .map_err(|_| format!("unexpected size {text:?} for {image}"))
+            .map_err(|_| DockerError::unexpected("image inspect", &text))
     }
 
     /// Newest layer first, as `docker history` lists them.
-    pub fn history(&self, image: &str) -> Result<Vec<HistoryRow>, String> {
+    pub fn history(&self, image: &str) -> Result<Vec<HistoryRow>, DockerError> {
         let text = self.query_ok(&[
             "history",
             "--human=false",
@@ -190,7 +224,7 @@ impl Docker {
     /// Starts a labelled container publishing `port` on a random loopback port. The
     /// container may exist even when this fails (created but not started): the caller
     /// removes it by name either way.
-    pub fn run_detached(&self, name: &str, image: &str, port: u16) -> Result<String, String> {
+    pub fn run_detached(&self, name: &str, image: &str, port: u16) -> Result<String, DockerError> {
         let publish = format!("127.0.0.1::{port}");
         self.query_ok(&[
             "run",
@@ -207,16 +241,16 @@ impl Docker {
     }
 
     /// The loopback port Docker published for the container's `port`.
-    pub fn published_port(&self, container: &str, port: u16) -> Result<u16, String> {
+    pub fn published_port(&self, container: &str, port: u16) -> Result<u16, DockerError> {
         let text = self.query_ok(&["port", container, &format!("{port}/tcp")])?;
         text.lines()
             .find_map(|l| l.trim().rsplit(':').next()?.parse().ok())
-            .ok_or_else(|| format!("no published port in {text:?}"))
+            .ok_or_else(|| DockerError::unexpected("port", &text))
     }
 
-    pub fn state(&self, container: &str) -> Result<ContainerState, String> {
+    pub fn state(&self, container: &str) -> Result<ContainerState, DockerError> {
         let text = self.query_ok(&["inspect", "--format", "{{json .State}}", container])?;
-        serde_json::from_str(text.trim()).map_err(|e| e.to_string())
+        serde_json::from_str(text.trim()).map_err(|_| DockerError::unexpected("inspect", &text))
     }
 
     /// The container's output (stdout and stderr together), its last `lines` lines.
@@ -244,13 +278,13 @@ impl Docker {
     }
 
     /// Removes a container (running or not). Only called on containers this program made.
-    pub fn remove_container(&self, name: &str) -> Result<(), String> {
+    pub fn remove_container(&self, name: &str) -> Result<(), DockerError> {
         self.query_ok(&["rm", "--force", "--volumes", name])
             .map(drop)
     }
 
     /// Removes an image tag or id, and with it the layers nothing else uses.
-    pub fn remove_image(&self, image: &str) -> Result<(), String> {
+    pub fn remove_image(&self, image: &str) -> Result<(), DockerError> {
         self.query_ok(&["image", "rm", image]).map(drop)
     }
 

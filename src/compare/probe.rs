@@ -98,7 +98,7 @@ pub fn run(
     let _ = docker.remove_container(name);
     containers.add(name);
     if let Err(e) = docker.run_detached(name, image, port) {
-        ran.start_error = Some(e);
+        ran.start_error = Some(e.to_string());
         ran.logs = docker.logs(name, LOG_LINES);
         return Ok(ran);
     }
@@ -133,7 +133,7 @@ pub fn run(
                 return Ok(ran);
             }
             Err(e) => {
-                ran.start_error = Some(e);
+                ran.start_error = Some(e.to_string());
                 return Ok(ran);
             }
             Ok(_) => {}

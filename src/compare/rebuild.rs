@@ -14,6 +14,7 @@ use std::time::Duration;
 use super::build::{self, Built, Step};
 use super::docker::Docker;
 use super::report::{RebuildReport, RebuildStep};
+use crate::fsio::FsError;
 
 /// The line appended to the app file: a comment, so the app itself does not change.
 pub const CHANGE: &str =
@@ -48,37 +49,44 @@ impl Drop for TempDir {
     }
 }
 
+/// Why the context could not be copied for the rebuild (which is then skipped, saying so).
+#[derive(Debug, thiserror::Error)]
+enum CopyError {
+    #[error(transparent)]
+    Fs(#[from] FsError),
+    #[error("the build context has more than {MAX_CONTEXT_ENTRIES} files: not copied")]
+    TooManyFiles,
+    #[error("the build context is bigger than {} MB: not copied", MAX_CONTEXT_BYTES / 1024 / 1024)]
+    TooBig,
+}
+
 /// Copies `from` into `to` (files, folders, and symbolic links as links). Counts what it
 /// copied against the limits.
-fn copy_tree(from: &Path, to: &Path, budget: &mut (u64, usize)) -> Result<(), String> {
-    let entries = std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?;
+fn copy_tree(from: &Path, to: &Path, budget: &mut (u64, usize)) -> Result<(), CopyError> {
+    let entries = std::fs::read_dir(from).map_err(FsError::at(from, "read"))?;
     for entry in entries {
-        let entry = entry.map_err(|e| e.to_string())?;
+        let entry = entry.map_err(FsError::at(from, "read"))?;
+        let path = entry.path();
         budget.1 += 1;
         if budget.1 > MAX_CONTEXT_ENTRIES {
-            return Err(format!(
-                "the build context has more than {MAX_CONTEXT_ENTRIES} files: not copied"
-            ));
+            return Err(CopyError::TooManyFiles);
         }
-        let kind = entry.file_type().map_err(|e| e.to_string())?;
+        let kind = entry.file_type().map_err(FsError::at(&path, "read"))?;
         let target = to.join(entry.file_name());
         if kind.is_dir() {
-            std::fs::create_dir(&target).map_err(|e| e.to_string())?;
-            copy_tree(&entry.path(), &target, budget)?;
+            std::fs::create_dir(&target).map_err(FsError::at(&target, "create"))?;
+            copy_tree(&path, &target, budget)?;
         } else if kind.is_symlink() {
             #[cfg(unix)]
             {
-                let link = std::fs::read_link(entry.path()).map_err(|e| e.to_string())?;
-                std::os::unix::fs::symlink(link, &target).map_err(|e| e.to_string())?;
+                let link = std::fs::read_link(&path).map_err(FsError::at(&path, "read"))?;
+                std::os::unix::fs::symlink(link, &target)
+                    .map_err(FsError::at(&target, "create"))?;
             }
         } else if kind.is_file() {
-            budget.0 += std::fs::copy(entry.path(), &target)
-                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
+            budget.0 += std::fs::copy(&path, &target).map_err(FsError::at(&path, "copy"))?;
             if budget.0 > MAX_CONTEXT_BYTES {
-                return Err(format!(
-                    "the build context is bigger than {} MB: not copied",
-                    MAX_CONTEXT_BYTES / 1024 / 1024
-                ));
+                return Err(CopyError::TooBig);
             }
         }
         // Sockets, pipes and devices are not part of any build context.
@@ -175,7 +183,7 @@ pub fn rebuild(
         Err(e) => return (failed(format!("no temporary folder: {e}")), None),
     };
     if let Err(e) = copy_tree(spec.context, &dir.0, &mut (0, 0)) {
-        return (failed(e), None);
+        return (failed(e.to_string()), None);
     }
     let app = dir.0.join(spec.app_file);
     if !app.is_file() {
