@@ -247,20 +247,7 @@ fn passing_report() -> Report {
     let mut r = failing_report();
     let yours = &mut r.images[1];
     yours.notes.clear();
-    yours.run = Some(RunReport {
-        ok: true,
-        outcome: RunOutcome::Answered,
-        uid: Some(1000),
-        endpoints: Endpoints {
-            status: Some(200),
-            info: Some(200),
-            plot: Some(200),
-        },
-        error: None,
-        todo: None,
-        explanation: None,
-        log_tail: vec![],
-    });
+    yours.run = Some(RunReport::served(1000));
     r
 }
 

@@ -363,23 +363,6 @@ mod tests {
     use super::*;
     use crate::compare::report::{Endpoints, RebuildReport, RunReport, render};
 
-    fn served(uid: u32) -> RunReport {
-        RunReport {
-            ok: uid != 0,
-            outcome: RunOutcome::Answered,
-            uid: Some(uid),
-            endpoints: Endpoints {
-                status: Some(200),
-                info: Some(200),
-                plot: Some(200),
-            },
-            error: None,
-            todo: None,
-            explanation: None,
-            log_tail: vec![],
-        }
-    }
-
     fn ran(outcome: RunOutcome, error: Option<&str>) -> RunReport {
         RunReport {
             ok: false,
@@ -419,7 +402,7 @@ mod tests {
             sizes::table()
                 .measured("starter/Dockerfile.single")
                 .map(u64::from),
-            Some(served(0)),
+            Some(RunReport::served(0)),
         );
         Report::new(vec![baseline, yours], expected)
     }
@@ -491,7 +474,7 @@ mod tests {
             Role::Yours,
             "Dockerfile",
             Some(reference_mb()),
-            Some(served(10001)),
+            Some(RunReport::served(10001)),
         );
         let r = report(
             yours,
@@ -526,7 +509,7 @@ mod tests {
             Role::Yours,
             "Dockerfile",
             Some(reference_mb() + 164),
-            Some(served(0)),
+            Some(RunReport::served(0)),
         );
         yours.rebuild = Some(RebuildReport {
             changed: "app.py".into(),
@@ -619,7 +602,7 @@ mod tests {
         assert_eq!(finding(&r, Consequence::WontStart).observed, None);
         assert_eq!(r.unpredicted.len(), 1);
 
-        let mut broken = served(10001);
+        let mut broken = RunReport::served(10001);
         broken.endpoints.plot = Some(500);
         let yours = image(
             Role::Yours,
@@ -647,12 +630,17 @@ mod tests {
             Role::Baseline,
             "starter/Dockerfile.single",
             Some(recorded - 240),
-            Some(served(0)),
+            Some(RunReport::served(0)),
         );
         let here = reference_mb() - 240;
         let limit = here + here / 10;
         for (mb, bigger) in [(limit + 5, Some(true)), (limit - 5, Some(false))] {
-            let yours = image(Role::Yours, "Dockerfile", Some(mb), Some(served(10001)));
+            let yours = image(
+                Role::Yours,
+                "Dockerfile",
+                Some(mb),
+                Some(RunReport::served(10001)),
+            );
             let r = Report::new(vec![baseline.clone(), yours], &[]);
             assert_eq!(
                 finding(&r, Consequence::BiggerImage).observed,
@@ -665,13 +653,23 @@ mod tests {
             Role::Baseline,
             "mine.Dockerfile",
             Some(500),
-            Some(served(0)),
+            Some(RunReport::served(0)),
         );
-        let yours = image(Role::Yours, "Dockerfile", Some(500), Some(served(10001)));
+        let yours = image(
+            Role::Yours,
+            "Dockerfile",
+            Some(500),
+            Some(RunReport::served(10001)),
+        );
         let r = Report::new(vec![mine.clone(), yours], &[]);
         assert_eq!(finding(&r, Consequence::BiggerImage).observed, Some(true));
         // A baseline with no recorded size: nothing to hold a smaller image to.
-        let yours = image(Role::Yours, "Dockerfile", Some(450), Some(served(10001)));
+        let yours = image(
+            Role::Yours,
+            "Dockerfile",
+            Some(450),
+            Some(RunReport::served(10001)),
+        );
         let r = Report::new(vec![mine, yours], &[]);
         assert_eq!(finding(&r, Consequence::BiggerImage).observed, None);
     }

@@ -158,6 +158,27 @@ impl Endpoints {
     }
 }
 
+impl RunReport {
+    /// A run that answered 200 on every endpoint as `uid` (a finding for tests and for
+    /// views to be drawn from; uid 0 is not ok).
+    pub fn served(uid: u32) -> RunReport {
+        RunReport {
+            ok: uid != 0,
+            outcome: RunOutcome::Answered,
+            uid: Some(uid),
+            endpoints: Endpoints {
+                status: Some(200),
+                info: Some(200),
+                plot: Some(200),
+            },
+            error: None,
+            todo: None,
+            explanation: None,
+            log_tail: vec![],
+        }
+    }
+}
+
 impl Report {
     /// A report of these images: the savings, and what was observed beside what `check`
     /// predicted (`expected`, the failing rules of yours).
@@ -514,28 +535,19 @@ mod tests {
         }
     }
 
-    fn ok_run(uid: u32) -> RunReport {
-        RunReport {
-            ok: uid != 0,
-            outcome: RunOutcome::Answered,
-            uid: Some(uid),
-            endpoints: Endpoints {
-                status: Some(200),
-                info: Some(200),
-                plot: Some(200),
-            },
-            error: None,
-            todo: None,
-            explanation: None,
-            log_tail: vec![],
-        }
-    }
-
     #[test]
     fn json_follows_the_contract() {
         let images = vec![
-            image(Role::Baseline, Some(1_253_000_000), Some(ok_run(0))),
-            image(Role::Yours, Some(399_000_000), Some(ok_run(10001))),
+            image(
+                Role::Baseline,
+                Some(1_253_000_000),
+                Some(RunReport::served(0)),
+            ),
+            image(
+                Role::Yours,
+                Some(399_000_000),
+                Some(RunReport::served(10001)),
+            ),
         ];
         let report = Report::new(images, &[]);
         let v: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
@@ -593,7 +605,11 @@ mod tests {
 
     #[test]
     fn boxes_close_on_every_line() {
-        let mut yours = image(Role::Yours, Some(399_000_000), Some(ok_run(10001)));
+        let mut yours = image(
+            Role::Yours,
+            Some(399_000_000),
+            Some(RunReport::served(10001)),
+        );
         let step = |instruction: &str, cached| RebuildStep {
             instruction: instruction.into(),
             cached,
@@ -615,7 +631,11 @@ mod tests {
             error: None,
         });
         let images = vec![
-            image(Role::Baseline, Some(1_253_000_000), Some(ok_run(0))),
+            image(
+                Role::Baseline,
+                Some(1_253_000_000),
+                Some(RunReport::served(0)),
+            ),
             yours,
         ];
         let text = render(&Report::new(images, &[]));

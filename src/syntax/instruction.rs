@@ -560,12 +560,10 @@ fn plain_pairs(rest: &str) -> Option<Vec<(String, String)>> {
         .filter(|pairs| !pairs.is_empty())
 }
 
-fn parse_env(rest: &str, error: &mut impl FnMut(String)) -> Kind {
-    if let Some(pairs) = plain_pairs(rest) {
-        return Kind::Env(pairs);
-    }
+/// An ENV line's pairs as dockerfile-parser reads them.
+fn env_pairs_by_the_crate(rest: &str) -> Option<Vec<(String, String)>> {
     match crate_parse("ENV", rest) {
-        Ok(Parsed::Env(env)) => Kind::Env(
+        Ok(Parsed::Env(env)) => Some(
             env.vars
                 .into_iter()
                 .map(|v| {
@@ -576,7 +574,14 @@ fn parse_env(rest: &str, error: &mut impl FnMut(String)) -> Kind {
                 })
                 .collect(),
         ),
-        _ => {
+        _ => None,
+    }
+}
+
+fn parse_env(rest: &str, error: &mut impl FnMut(String)) -> Kind {
+    match plain_pairs(rest).or_else(|| env_pairs_by_the_crate(rest)) {
+        Some(pairs) => Kind::Env(pairs),
+        None => {
             error("ENV needs `NAME=value`, e.g. `ENV PATH=\"/opt/venv/bin:$PATH\"`".into());
             Kind::Invalid
         }
@@ -625,23 +630,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// What dockerfile-parser makes of an ENV line, as parse_env reads it.
-    fn by_the_crate(rest: &str) -> Option<Vec<(String, String)>> {
-        match crate_parse("ENV", rest) {
-            Ok(Parsed::Env(env)) => Some(
-                env.vars
-                    .into_iter()
-                    .map(|v| {
-                        (
-                            v.key.content,
-                            v.value.to_string().trim_matches('"').to_string(),
-                        )
-                    })
-                    .collect(),
-            ),
-            _ => None,
-        }
-    }
+    use env_pairs_by_the_crate as by_the_crate;
 
     #[test]
     fn plain_pairs_are_what_the_crate_reads() {
