@@ -557,3 +557,96 @@ fn a_passing_result_shows_the_user_and_every_endpoint() {
     assert!(s.contains("✓ user: uid 1000"), "{s}");
     assert!(s.contains("✓ /status  ✓ /info  ✓ /plot"), "{s}");
 }
+
+#[test]
+fn results_of_an_earlier_text_say_so() {
+    let mut l = lab(None);
+    screen(&mut l.app, 100, 30);
+    key(&mut l.app, KeyCode::F(10));
+    l.app.compare_event(Event::Done(Ok(failing_report())));
+    let s = screen(&mut l.app, 100, 30);
+    assert!(s.contains("Compare: results"), "{s}");
+    assert!(!l.app.compare_outdated());
+    // The learner edits with the results beside the editor: they are of the old text.
+    key(&mut l.app, KeyCode::Char('#'));
+    assert!(l.app.compare_outdated());
+    let s = screen(&mut l.app, 100, 30);
+    assert!(s.contains("Compare: earlier results"), "{s}");
+    // F10 gives them the keyboard (a build takes minutes: not by accident), saying so.
+    key(&mut l.app, KeyCode::F(10));
+    assert!(!l.app.compare_running());
+    assert_eq!(l.app.key_contexts()[0], Context::CompareFocus);
+    let s = screen(&mut l.app, 100, 30);
+    assert!(s.contains("before your last edits"), "{s}");
+    // F10 again builds the text on screen.
+    key(&mut l.app, KeyCode::F(10));
+    assert!(l.app.compare_running());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while l.seen.lock().unwrap().options.is_none() {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let options = l.seen.lock().unwrap().options.clone().unwrap();
+    assert!(options.yours.text.starts_with('#'), "the new text is built");
+    assert!(l.app.stop_compare(Duration::from_secs(10)));
+}
+
+#[test]
+fn undoing_the_edit_makes_the_results_current_again() {
+    let mut l = lab(None);
+    screen(&mut l.app, 100, 30);
+    key(&mut l.app, KeyCode::F(10));
+    l.app.compare_event(Event::Done(Ok(failing_report())));
+    key(&mut l.app, KeyCode::Char('#'));
+    assert!(l.app.compare_outdated());
+    key(&mut l.app, KeyCode::Backspace);
+    assert!(!l.app.compare_outdated());
+    let s = screen(&mut l.app, 100, 30);
+    assert!(s.contains("Compare: results"), "{s}");
+}
+
+#[test]
+fn the_build_log_shows_no_colour_codes_nor_download_bars() {
+    let mut l = lab(None);
+    key(&mut l.app, KeyCode::F(10));
+    let mut p = progress(
+        Role::Baseline,
+        Phase::Building,
+        Some((5, 9)),
+        "RUN pip install -r requirements.txt",
+    );
+    // As the engine sends them: pip's stderr wrapped in colour codes.
+    p.log_tail = [
+        "Collecting pandas",
+        "     ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 12.3/12.3 MB 5.1 MB/s eta 0:00:00",
+        "\u{1b}[91mWARNING: Running pip as the 'root' user",
+        "\u{1b}[0m\u{1b}[91m",
+        "\u{1b}[0mStep 6/9 : COPY app.py .",
+    ]
+    .map(String::from)
+    .to_vec();
+    l.app.compare_event(Event::Progress(p));
+    let s = screen(&mut l.app, 100, 30);
+    assert!(!s.contains('\u{fffd}'), "{s}");
+    assert!(!s.contains('━'), "{s}");
+    for text in [
+        "Collecting pandas",
+        "WARNING: Running pip",
+        "Step 6/9 : COPY app.py .",
+    ] {
+        assert!(s.contains(text), "missing {text:?}:\n{s}");
+    }
+    // And the log of a failed run, in the results.
+    let mut report = failing_report();
+    report.images[1].run.as_mut().unwrap().log_tail =
+        vec!["\u{1b}[33mPress CTRL+C to quit\u{1b}[0m".into()];
+    l.app.compare_event(Event::Done(Ok(report)));
+    key(&mut l.app, KeyCode::F(10));
+    let doc = (0..6).fold(String::new(), |mut all, _| {
+        all.push_str(&screen(&mut l.app, 100, 30));
+        key(&mut l.app, KeyCode::PageDown);
+        all
+    });
+    assert!(doc.contains("  Press CTRL+C to quit"), "{doc}");
+    assert!(!doc.contains('\u{fffd}'), "{doc}");
+}

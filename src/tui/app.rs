@@ -1396,6 +1396,13 @@ impl App {
         self.compare_runner = runner;
     }
 
+    /// Whether the results on hand are of an earlier text than the one on screen.
+    pub fn compare_outdated(&self) -> bool {
+        self.compare.as_ref().is_some_and(|p| {
+            p.report().is_some() && p.text_hash() != storage::text_hash(&self.text())
+        })
+    }
+
     /// The last measurement, when it is of the text on screen and both images were built.
     pub fn measured_now(&self) -> Option<&Measured> {
         self.progress
@@ -1406,7 +1413,8 @@ impl App {
 
     /// F10. Hidden pane: shows the last results when they are of this very text, else runs
     /// the comparison. Running: hides or shows its progress. Results beside the editor: gives
-    /// them the keyboard. Results with the keyboard: runs it again.
+    /// them the keyboard (saying so when they are of an earlier text). Results with the
+    /// keyboard: runs it again.
     fn compare_key(&mut self, now: Instant) {
         let hash = storage::text_hash(&self.text());
         let Some(pane) = self.compare.as_mut() else {
@@ -1427,6 +1435,12 @@ impl App {
             self.start_compare(now);
         } else if pane.shown() {
             pane.show(true);
+            if pane.text_hash() != hash {
+                self.set_notice(
+                    "These results are of your file before your last edits; F10 again builds it as it is now.",
+                    Tone::Info,
+                );
+            }
         } else if pane.text_hash() == hash {
             pane.show(true);
             self.set_notice(

@@ -246,9 +246,9 @@ fn running(
         &format!("Elapsed {}", clock(pane.elapsed())),
         Style::default(),
     );
-    let tail = progress.map_or(&[][..], |p| &p.log_tail[..]);
+    let shown = log_lines(progress.map_or(&[][..], |p| &p.log_tail[..]));
     let room = height.saturating_sub(doc.lines.len() + 2);
-    if !tail.is_empty() && room > 0 {
+    if !shown.is_empty() && room > 0 {
         let dash = if theme.ascii { "-" } else { "─" };
         let title = " last lines ";
         let fill = doc.width.saturating_sub(title.width()) / 2;
@@ -256,10 +256,58 @@ fn running(
             &format!("{}{title}{}", dash.repeat(fill), dash.repeat(fill)),
             dim,
         );
-        for l in &tail[tail.len().saturating_sub(room)..] {
+        for l in &shown[shown.len().saturating_sub(room)..] {
             doc.line(l, dim);
         }
     }
+}
+
+/// A log line as the terminal of `docker build` would show it, without its colours: the
+/// engine wraps a step's stderr in colour codes (`ESC[91m`), which would otherwise show
+/// as `�[91m`. Other control characters are left to [`crate::text::printable`].
+fn plain(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            // CSI: parameters and intermediates up to a final byte in @..~.
+            Some('[') => {
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            // OSC (a title, a link): up to BEL or ESC \.
+            Some(']') => {
+                while let Some(c) = chars.next() {
+                    if c == '\u{7}' || (c == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                        break;
+                    }
+                }
+            }
+            // Any other escape is two characters long.
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The log lines worth a row: without colour codes, blank lines (what is left of a
+/// line that only switched colours) and pip's download bars (`━━━━ 12.3/12.3 MB`).
+fn log_lines(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| plain(l))
+        .filter(|l| {
+            let t = l.trim();
+            !t.is_empty() && !t.starts_with('━')
+        })
+        .collect()
 }
 
 fn size_mb(bytes: u64) -> String {
@@ -474,7 +522,8 @@ fn run(image: &ImageReport, title: &str, doc: &mut Doc) {
         }
     }
     if !run.log_tail.is_empty() && !run.ok {
-        for l in &run.log_tail[run.log_tail.len().saturating_sub(5)..] {
+        let shown = log_lines(&run.log_tail);
+        for l in &shown[shown.len().saturating_sub(5)..] {
             doc.line(&format!("  {l}"), dim);
         }
     }
@@ -520,6 +569,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         .saturating_sub(scroll + inner.height as usize);
     let state = match pane.state() {
         State::Running { .. } => "running",
+        // The text was edited since: these are not of what is on screen.
+        State::Done(_) if app.compare_outdated() => "earlier results",
         State::Done(_) => "results",
         State::NoEngine(_) => "no Docker engine",
         State::Cancelled => "cancelled",
@@ -560,4 +611,49 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
                 .border_style(border),
         )
         .render(area, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_codes_of_the_build_log_are_removed() {
+        // As the engine sends a step's stderr (pip's warning) and Flask's banner.
+        assert_eq!(
+            plain("\u{1b}[91mWARNING: Running pip as the 'root' user"),
+            "WARNING: Running pip as the 'root' user"
+        );
+        assert_eq!(
+            plain("\u{1b}[0mRemoving intermediate container 8f3"),
+            "Removing intermediate container 8f3"
+        );
+        assert_eq!(
+            plain("\u{1b}[33mPress CTRL+C to quit\u{1b}[0m"),
+            "Press CTRL+C to quit"
+        );
+        assert_eq!(plain("\u{1b}]0;title\u{7}text"), "text");
+        assert_eq!(plain("\u{1b}]8;;http://x\u{1b}\\link"), "link");
+        assert_eq!(plain("a\u{1b}"), "a", "an escape cut off at the end");
+        assert_eq!(plain("no codes: 5 MB"), "no codes: 5 MB");
+        // A tab is not an escape: printable() makes it one column later.
+        assert_eq!(plain("a\tb"), "a\tb");
+    }
+
+    #[test]
+    fn blank_lines_and_download_bars_are_left_out_of_the_log() {
+        let lines: Vec<String> = [
+            "Collecting pandas",
+            "     ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 12.3/12.3 MB 5.1 MB/s eta 0:00:00",
+            "\u{1b}[0m\u{1b}[91m",
+            "   ",
+            "Successfully installed pandas-2.1.3",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            log_lines(&lines),
+            ["Collecting pandas", "Successfully installed pandas-2.1.3"]
+        );
+    }
 }
