@@ -312,6 +312,7 @@ fn esc_cancels_and_the_pane_says_what_was_removed() {
     let s = screen(&mut l.app, 100, 30);
     assert!(s.contains("containers and images it had made"), "{s}");
     assert_eq!(l.app.key_contexts()[0], Context::CompareShown);
+    assert!(s.lines().last().unwrap().contains("F10 again"), "{s}");
     // Esc now closes the pane; nothing was measured.
     key(&mut l.app, KeyCode::Esc);
     assert!(!l.app.compare_pane().unwrap().shown());
@@ -426,6 +427,23 @@ fn enter_and_a_click_on_an_explanation_open_its_todo() {
 }
 
 #[test]
+fn an_engine_that_does_not_answer_is_named_once() {
+    let mut l = lab(None);
+    key(&mut l.app, KeyCode::F(10));
+    l.app
+        .compare_event(Event::Done(Err(compare::Error::NoEngine(
+            "no Docker engine answered: Cannot connect to the Docker daemon at \
+         unix:///var/run/docker.sock. Is the docker daemon running?"
+                .into(),
+        ))));
+    let s = screen(&mut l.app, 140, 40);
+    assert!(s.contains("✗ No Docker engine answered: Cannot"), "{s}");
+    assert!(!s.contains("engine: no Docker engine"), "{s}");
+    assert!(s.contains("running?"), "{s}");
+    assert!(!s.contains("running?."), "{s}");
+}
+
+#[test]
 fn without_an_engine_the_pane_says_what_to_install() {
     let mut l = lab(None);
     key(&mut l.app, KeyCode::F(10));
@@ -438,6 +456,9 @@ fn without_an_engine_the_pane_says_what_to_install() {
     for text in ["No Docker engine", "not installed", "Docker", "F10 again"] {
         assert!(s.contains(text), "missing {text:?}:\n{s}");
     }
+    // No results to give the keyboard to: F10 runs it again, and the bar says so.
+    assert!(!s.contains("F10 to results"), "{s}");
+    assert!(s.lines().last().unwrap().contains("F10 again"), "{s}");
     insta::assert_snapshot!("no_engine_80x24", s);
 }
 

@@ -121,7 +121,7 @@ pub fn document(app: &App, width: usize, height: usize) -> Document {
         }
         State::NoEngine(why) => {
             let bad = theme.fg(Color::Red).add_modifier(Modifier::BOLD);
-            doc.para(&format!("{} No Docker engine: {why}.", theme.bad()), bad, 0);
+            doc.para(&format!("{} {}", theme.bad(), no_engine(why)), bad, 0);
             doc.lines.push(Line::raw(""));
             doc.para(
                 "The comparison builds and runs your Dockerfile with Docker. Install Docker \
@@ -161,6 +161,28 @@ pub fn document(app: &App, width: usize, height: usize) -> Document {
         }
     }
     doc.finish()
+}
+
+/// The headline of the no-engine state: `why` as the engine check gave it ("the `docker`
+/// command is not installed", "no Docker engine answered: Cannot connect … running?"),
+/// said once, as one sentence.
+fn no_engine(why: &str) -> String {
+    let why = why.trim();
+    let mut text = if why.is_empty() {
+        "No Docker engine".to_string()
+    } else if why.to_lowercase().starts_with("no docker engine") {
+        let mut chars = why.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    } else {
+        format!("No Docker engine: {why}")
+    };
+    if !text.ends_with(['.', '?', '!']) {
+        text.push('.');
+    }
+    text
 }
 
 fn role_name(role: Role) -> &'static str {
@@ -638,6 +660,27 @@ mod tests {
         assert_eq!(plain("no codes: 5 MB"), "no codes: 5 MB");
         // A tab is not an escape: printable() makes it one column later.
         assert_eq!(plain("a\tb"), "a\tb");
+    }
+
+    #[test]
+    fn the_no_engine_headline_says_it_once_as_one_sentence() {
+        assert_eq!(
+            no_engine("the `docker` command is not installed"),
+            "No Docker engine: the `docker` command is not installed."
+        );
+        assert_eq!(
+            no_engine(
+                "no Docker engine answered: Cannot connect to the Docker daemon at \
+                 unix:///x.sock. Is the docker daemon running?"
+            ),
+            "No Docker engine answered: Cannot connect to the Docker daemon at \
+             unix:///x.sock. Is the docker daemon running?"
+        );
+        assert_eq!(
+            no_engine("no Docker engine answered"),
+            "No Docker engine answered."
+        );
+        assert_eq!(no_engine(""), "No Docker engine.");
     }
 
     #[test]
