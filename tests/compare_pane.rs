@@ -412,7 +412,7 @@ fn enter_and_a_click_on_an_explanation_open_its_todo() {
     let rows: Vec<&str> = s.lines().collect();
     let row = rows
         .iter()
-        .position(|r| r.contains("TODO 6: It serves"))
+        .position(|r| r.contains("TODO 6 covers this"))
         .unwrap_or_else(|| panic!("the link is on screen:\n{s}"));
     let col = rows[row].find("TODO 6").unwrap();
     let col = rows[row][..col].chars().count() as u16 - 1;
@@ -556,7 +556,7 @@ fn results_wide() {
         "✓ /status",
         "user: root (uid 0)",
         "TODO 5: gunicorn",
-        "TODO 6: It serves, but as root",
+        "TODO 6 covers this",
         "Biggest layers (yours)",
         "268 MB  COPY --from=builder /opt/venv",
     ] {
@@ -670,4 +670,30 @@ fn the_build_log_shows_no_colour_codes_nor_download_bars() {
     });
     assert!(doc.contains("  Press CTRL+C to quit"), "{doc}");
     assert!(!doc.contains('\u{fffd}'), "{doc}");
+}
+
+#[test]
+fn the_baseline_names_its_todo_without_telling_the_learner_to_change_it() {
+    let mut report = passing_report();
+    // A root-only failure: every endpoint answered, the log is the server starting.
+    report.images[0].run.as_mut().unwrap().log_tail = vec![
+        "[2026-11-26 19:38:33 +0000] [1] [INFO] Starting gunicorn 23.0.0".into(),
+        "[2026-11-26 19:38:33 +0000] [8] [INFO] Booting worker with pid: 8".into(),
+    ];
+    let mut l = lab(None);
+    key(&mut l.app, KeyCode::F(10));
+    l.app.compare_event(Event::Done(Ok(report)));
+    let s = screen(&mut l.app, 140, 40);
+    assert!(s.contains("✓ Yours builds and serves"), "{s}");
+    assert!(s.contains("✗ it runs as root (uid 0)"), "{s}");
+    assert!(s.contains("→ TODO 6 covers this"), "{s}");
+    assert!(
+        !s.contains("Create a user"),
+        "not an instruction for the baseline:\n{s}"
+    );
+    assert!(!s.contains("Booting worker"), "{s}");
+    // Still a link: Tab-free, the first one; Enter opens lesson 6.
+    key(&mut l.app, KeyCode::F(10));
+    key(&mut l.app, KeyCode::Enter);
+    assert_eq!(l.app.current().todo, 6);
 }

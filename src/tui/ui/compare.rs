@@ -530,20 +530,28 @@ fn run(image: &ImageReport, title: &str, doc: &mut Doc) {
             0,
         );
     }
-    if let Some(explanation) = &run.explanation {
-        match run.todo {
-            Some(todo) => {
-                let arrow = if theme.ascii { "->" } else { "→" };
-                doc.link(
-                    todo,
-                    &format!("{arrow} TODO {todo}: {explanation}"),
-                    theme.fg(Color::Yellow),
-                );
-            }
-            None => doc.para(explanation, theme.fg(Color::Yellow), 0),
-        }
+    let arrow = if theme.ascii { "->" } else { "→" };
+    match (&run.explanation, run.todo) {
+        // The baseline is the single-stage file, kept as it is: what to change is for
+        // yours, so it only names the TODO (still a link to its lesson).
+        (Some(_), Some(todo)) if image.role == Role::Baseline => doc.link(
+            todo,
+            &format!(
+                "{arrow} TODO {todo} covers this (the baseline stays as it is, to compare against)."
+            ),
+            theme.fg(Color::Yellow),
+        ),
+        (Some(explanation), Some(todo)) => doc.link(
+            todo,
+            &format!("{arrow} TODO {todo}: {explanation}"),
+            theme.fg(Color::Yellow),
+        ),
+        (Some(explanation), None) => doc.para(explanation, theme.fg(Color::Yellow), 0),
+        (None, _) => {}
     }
-    if !run.log_tail.is_empty() && !run.ok {
+    // The log says why a server did not answer; when every endpoint did (it only runs as
+    // root), it is the server's start-up chatter.
+    if !run.log_tail.is_empty() && !run.ok && !run.endpoints.all_ok() {
         let shown = log_lines(&run.log_tail);
         for l in &shown[shown.len().saturating_sub(5)..] {
             doc.line(&format!("  {l}"), dim);
