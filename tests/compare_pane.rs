@@ -597,8 +597,11 @@ fn results_of_an_earlier_text_say_so() {
     key(&mut l.app, KeyCode::F(10));
     assert!(!l.app.compare_running());
     assert_eq!(l.app.key_contexts()[0], Context::CompareFocus);
-    let s = screen(&mut l.app, 100, 30);
-    assert!(s.contains("before your last edits"), "{s}");
+    let s = screen(&mut l.app, 80, 24);
+    assert!(
+        s.contains("Results of an earlier text; F10 again builds it as it is now."),
+        "the whole notice fits at 80 columns:\n{s}"
+    );
     // F10 again builds the text on screen.
     key(&mut l.app, KeyCode::F(10));
     assert!(l.app.compare_running());

@@ -1437,7 +1437,7 @@ impl App {
             pane.show(true);
             if pane.text_hash() != hash {
                 self.set_notice(
-                    "These results are of your file before your last edits; F10 again builds it as it is now.",
+                    "Results of an earlier text; F10 again builds it as it is now.",
                     Tone::Info,
                 );
             }

@@ -332,8 +332,15 @@ fn log_lines(lines: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// Whole MB; a layer of a few KB (a user added, a small file copied) is `<1 MB`, not an
+/// empty-looking `0 MB`.
 fn size_mb(bytes: u64) -> String {
-    format!("{:.0} MB", mb(bytes))
+    let whole = format!("{:.0}", mb(bytes));
+    if bytes > 0 && whole == "0" {
+        "<1 MB".to_string()
+    } else {
+        format!("{whole} MB")
+    }
 }
 
 fn headline(report: &Report, doc: &mut Doc) {
@@ -689,6 +696,16 @@ mod tests {
             "No Docker engine answered."
         );
         assert_eq!(no_engine(""), "No Docker engine.");
+    }
+
+    #[test]
+    fn a_small_layer_is_less_than_a_megabyte_not_none() {
+        assert_eq!(size_mb(4_096), "<1 MB");
+        assert_eq!(size_mb(0), "0 MB");
+        assert_eq!(size_mb(499_999), "<1 MB");
+        assert_eq!(size_mb(500_000), "<1 MB");
+        assert_eq!(size_mb(600_000), "1 MB");
+        assert_eq!(size_mb(1_282_002_432), "1282 MB");
     }
 
     #[test]
