@@ -243,12 +243,14 @@ fn failing_report() -> Report {
     Report::new(vec![baseline, yours], &expected)
 }
 
+/// Yours serves as uid 1000, its rebuild reuses the install, and check has nothing to say.
 fn passing_report() -> Report {
-    let mut r = failing_report();
-    let yours = &mut r.images[1];
+    let mut images = failing_report().images;
+    let yours = &mut images[1];
     yours.notes.clear();
     yours.run = Some(RunReport::served(1000));
-    r
+    yours.rebuild = None;
+    Report::new(images, &[])
 }
 
 #[test]
@@ -325,6 +327,7 @@ fn esc_cancels_and_the_pane_says_what_was_removed() {
     let s = screen(&mut l.app, 100, 30);
     assert!(s.contains("containers and images it had made"), "{s}");
     assert_eq!(l.app.key_contexts()[0], Context::CompareShown);
+    assert!(s.lines().last().unwrap().contains("F10 again"), "{s}");
     // Esc now closes the pane; nothing was measured.
     key(&mut l.app, KeyCode::Esc);
     assert!(!l.app.compare_pane().unwrap().shown());
@@ -424,7 +427,7 @@ fn enter_and_a_click_on_an_explanation_open_its_todo() {
     let rows: Vec<&str> = s.lines().collect();
     let row = rows
         .iter()
-        .position(|r| r.contains("TODO 6: It serves"))
+        .position(|r| r.contains("TODO 6 covers this"))
         .unwrap_or_else(|| panic!("the link is on screen:\n{s}"));
     let col = rows[row].find("TODO 6").unwrap();
     let col = rows[row][..col].chars().count() as u16 - 1;
@@ -436,6 +439,23 @@ fn enter_and_a_click_on_an_explanation_open_its_todo() {
     });
     assert_eq!(l.app.current().todo, 6);
     assert!(!l.app.compare_pane().unwrap().shown());
+}
+
+#[test]
+fn an_engine_that_does_not_answer_is_named_once() {
+    let mut l = lab(None);
+    key(&mut l.app, KeyCode::F(10));
+    l.app
+        .compare_event(Event::Done(Err(compare::Error::NoEngine(
+            "no Docker engine answered: Cannot connect to the Docker daemon at \
+         unix:///var/run/docker.sock. Is the docker daemon running?"
+                .into(),
+        ))));
+    let s = screen(&mut l.app, 140, 40);
+    assert!(s.contains("✗ No Docker engine answered: Cannot"), "{s}");
+    assert!(!s.contains("engine: no Docker engine"), "{s}");
+    assert!(s.contains("running?"), "{s}");
+    assert!(!s.contains("running?."), "{s}");
 }
 
 #[test]
@@ -451,6 +471,9 @@ fn without_an_engine_the_pane_says_what_to_install() {
     for text in ["No Docker engine", "not installed", "Docker", "F10 again"] {
         assert!(s.contains(text), "missing {text:?}:\n{s}");
     }
+    // No results to give the keyboard to: F10 runs it again, and the bar says so.
+    assert!(!s.contains("F10 to results"), "{s}");
+    assert!(s.lines().last().unwrap().contains("F10 again"), "{s}");
     insta::assert_snapshot!("no_engine_80x24", s);
 }
 
@@ -552,7 +575,7 @@ fn results_wide() {
         "✓ /status",
         "user: root (uid 0)",
         "TODO 5: gunicorn",
-        "TODO 6: It serves, but as root",
+        "TODO 6 covers this",
         "Rebuild after a change to app.py (yours)",
         "installs again on every change to",
     ] {
@@ -615,4 +638,126 @@ fn f10_hands_over_checks_predictions_and_r_asks_for_the_rebuild() {
     let second = options_seen(&l);
     assert!(second.rebuild);
     key(&mut l.app, KeyCode::Esc);
+}
+
+#[test]
+fn results_of_an_earlier_text_say_so() {
+    let mut l = lab(None);
+    screen(&mut l.app, 100, 30);
+    key(&mut l.app, KeyCode::F(10));
+    l.app.compare_event(Event::Done(Ok(failing_report())));
+    let s = screen(&mut l.app, 100, 30);
+    assert!(s.contains("Compare: results"), "{s}");
+    assert!(!l.app.compare_outdated());
+    // The learner edits with the results beside the editor: they are of the old text.
+    key(&mut l.app, KeyCode::Char('#'));
+    assert!(l.app.compare_outdated());
+    let s = screen(&mut l.app, 100, 30);
+    assert!(s.contains("Compare: earlier results"), "{s}");
+    // F10 gives them the keyboard (a build takes minutes: not by accident), saying so.
+    key(&mut l.app, KeyCode::F(10));
+    assert!(!l.app.compare_running());
+    assert_eq!(l.app.key_contexts()[0], Context::CompareFocus);
+    let s = screen(&mut l.app, 80, 24);
+    assert!(
+        s.contains("Results of an earlier text; F10 again builds it as it is now."),
+        "the whole notice fits at 80 columns:\n{s}"
+    );
+    // F10 again builds the text on screen.
+    key(&mut l.app, KeyCode::F(10));
+    assert!(l.app.compare_running());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while l.seen.lock().unwrap().options.is_none() {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let options = l.seen.lock().unwrap().options.clone().unwrap();
+    assert!(options.yours.text.starts_with('#'), "the new text is built");
+    assert!(l.app.stop_compare(Duration::from_secs(10)));
+}
+
+#[test]
+fn undoing_the_edit_makes_the_results_current_again() {
+    let mut l = lab(None);
+    screen(&mut l.app, 100, 30);
+    key(&mut l.app, KeyCode::F(10));
+    l.app.compare_event(Event::Done(Ok(failing_report())));
+    key(&mut l.app, KeyCode::Char('#'));
+    assert!(l.app.compare_outdated());
+    key(&mut l.app, KeyCode::Backspace);
+    assert!(!l.app.compare_outdated());
+    let s = screen(&mut l.app, 100, 30);
+    assert!(s.contains("Compare: results"), "{s}");
+}
+
+#[test]
+fn the_build_log_shows_no_colour_codes_nor_download_bars() {
+    let mut l = lab(None);
+    key(&mut l.app, KeyCode::F(10));
+    let mut p = progress(
+        Role::Baseline,
+        Phase::Building,
+        Some((5, 9)),
+        "RUN pip install -r requirements.txt",
+    );
+    // As the engine sends them: pip's stderr wrapped in colour codes.
+    p.log_tail = [
+        "Collecting pandas",
+        "     ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 12.3/12.3 MB 5.1 MB/s eta 0:00:00",
+        "\u{1b}[91mWARNING: Running pip as the 'root' user",
+        "\u{1b}[0m\u{1b}[91m",
+        "\u{1b}[0mStep 6/9 : COPY app.py .",
+    ]
+    .map(String::from)
+    .to_vec();
+    l.app.compare_event(Event::Progress(p));
+    let s = screen(&mut l.app, 100, 30);
+    assert!(!s.contains('\u{fffd}'), "{s}");
+    assert!(!s.contains('━'), "{s}");
+    for text in [
+        "Collecting pandas",
+        "WARNING: Running pip",
+        "Step 6/9 : COPY app.py .",
+    ] {
+        assert!(s.contains(text), "missing {text:?}:\n{s}");
+    }
+    // And the log of a failed run, in the results.
+    let mut report = failing_report();
+    report.images[1].run.as_mut().unwrap().log_tail =
+        vec!["\u{1b}[33mPress CTRL+C to quit\u{1b}[0m".into()];
+    l.app.compare_event(Event::Done(Ok(report)));
+    key(&mut l.app, KeyCode::F(10));
+    let doc = (0..6).fold(String::new(), |mut all, _| {
+        all.push_str(&screen(&mut l.app, 100, 30));
+        key(&mut l.app, KeyCode::PageDown);
+        all
+    });
+    assert!(doc.contains("  Press CTRL+C to quit"), "{doc}");
+    assert!(!doc.contains('\u{fffd}'), "{doc}");
+}
+
+#[test]
+fn the_baseline_names_its_todo_without_telling_the_learner_to_change_it() {
+    let mut report = passing_report();
+    // A root-only failure: every endpoint answered, the log is the server starting.
+    report.images[0].run.as_mut().unwrap().log_tail = vec![
+        "[2026-11-26 19:38:33 +0000] [1] [INFO] Starting gunicorn 23.0.0".into(),
+        "[2026-11-26 19:38:33 +0000] [8] [INFO] Booting worker with pid: 8".into(),
+    ];
+    let mut l = lab(None);
+    key(&mut l.app, KeyCode::F(10));
+    l.app.compare_event(Event::Done(Ok(report)));
+    let s = screen(&mut l.app, 140, 40);
+    assert!(s.contains("✓ Yours builds and serves"), "{s}");
+    assert!(s.contains("✗ it runs as root (uid 0)"), "{s}");
+    assert!(s.contains("→ TODO 6 covers this"), "{s}");
+    assert!(
+        !s.contains("Create a user"),
+        "not an instruction for the baseline:\n{s}"
+    );
+    assert!(!s.contains("Booting worker"), "{s}");
+    // Still a link: Tab-free, the first one; Enter opens lesson 6.
+    key(&mut l.app, KeyCode::F(10));
+    key(&mut l.app, KeyCode::Enter);
+    assert_eq!(l.app.current().todo, 6);
 }

@@ -1387,6 +1387,13 @@ impl App {
         self.compare_runner = runner;
     }
 
+    /// Whether the results on hand are of an earlier text than the one on screen.
+    pub fn compare_outdated(&self) -> bool {
+        self.compare.as_ref().is_some_and(|p| {
+            p.report().is_some() && p.text_hash() != storage::text_hash(&self.text())
+        })
+    }
+
     /// The last measurement, when it is of the text on screen and both images were built.
     pub fn measured_now(&self) -> Option<&Measured> {
         self.progress
@@ -1397,7 +1404,8 @@ impl App {
 
     /// F10. Hidden pane: shows the last results when they are of this very text, else runs
     /// the comparison. Running: hides or shows its progress. Results beside the editor: gives
-    /// them the keyboard. Results with the keyboard: runs it again.
+    /// them the keyboard (saying so when they are of an earlier text). Results with the
+    /// keyboard: runs it again.
     fn compare_key(&mut self, now: Instant) {
         let hash = storage::text_hash(&self.text());
         let Some(pane) = self.compare.as_mut() else {
@@ -1418,6 +1426,12 @@ impl App {
             self.start_compare(now, false);
         } else if pane.shown() {
             pane.show(true);
+            if pane.text_hash() != hash {
+                self.set_notice(
+                    "Results of an earlier text; F10 again builds it as it is now.",
+                    Tone::Info,
+                );
+            }
         } else if pane.text_hash() == hash {
             pane.show(true);
             self.set_notice(
@@ -1461,13 +1475,9 @@ impl App {
                 .map(|name| name.to_string_lossy().into_owned())
                 .collect();
             if !missing.is_empty() {
+                let lab = storage::data_dir().ok().map(|d| d.join("lab"));
                 self.compare = Some(Pane::refused(
-                    format!(
-                        "{} has no {}: the build copies the exercise's files from the \
-                         Dockerfile's folder. Put them beside it (the lab folder has them).",
-                        context.display(),
-                        missing.join(" or ")
-                    ),
+                    missing_files(&context, &missing, lab.as_deref()),
                     now,
                 ));
                 return;
@@ -1902,4 +1912,64 @@ fn is_editing(action: Action) -> bool {
             | Action::DeleteWordBack
             | Action::DeleteToLineEnd
     )
+}
+
+/// Why F10 cannot build in `context`: it lacks the exercise's `missing` files. Names the
+/// tutorial's own lab folder when that folder has them, so the learner knows where to
+/// copy them from.
+fn missing_files(
+    context: &std::path::Path,
+    missing: &[String],
+    lab: Option<&std::path::Path>,
+) -> String {
+    let whence = match lab {
+        Some(lab) if lab != context && missing.iter().all(|n| lab.join(n).is_file()) => {
+            format!("Copy them beside it from {}.", lab.display())
+        }
+        _ => "Put them beside it: `stagecraft` without --file makes a lab folder that has them."
+            .to_string(),
+    };
+    format!(
+        "{} has no {}: the build copies the exercise's files from the Dockerfile's folder. {whence}",
+        context.display(),
+        missing.join(" or ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::missing_files;
+
+    #[test]
+    fn missing_exercise_files_name_the_lab_folder_that_has_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join("own");
+        let lab = dir.path().join("lab");
+        std::fs::create_dir_all(&own).unwrap();
+        std::fs::create_dir_all(&lab).unwrap();
+        let missing = ["requirements.txt".to_string(), "app.py".to_string()];
+        // No lab folder with the files: how to get one.
+        let why = missing_files(&own, &missing, Some(&lab));
+        assert!(
+            why.starts_with(&format!(
+                "{} has no requirements.txt or app.py",
+                own.display()
+            )),
+            "{why}"
+        );
+        assert!(why.contains("without --file"), "{why}");
+        let why = missing_files(&own, &missing, None);
+        assert!(why.contains("without --file"), "{why}");
+        // The lab folder has them: where to copy them from.
+        std::fs::write(lab.join("requirements.txt"), "flask\n").unwrap();
+        std::fs::write(lab.join("app.py"), "").unwrap();
+        let why = missing_files(&own, &missing, Some(&lab));
+        assert!(
+            why.ends_with(&format!("Copy them beside it from {}.", lab.display())),
+            "{why}"
+        );
+        // The lab folder itself lacking them: not "copy from here".
+        let why = missing_files(&lab, &["x.py".to_string()], Some(&lab));
+        assert!(why.contains("without --file"), "{why}");
+    }
 }

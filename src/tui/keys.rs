@@ -257,7 +257,7 @@ pub const BINDINGS: &[Binding] = &[
     // The comparison (F10). While it runs, the editor keeps every key but these.
     bar_as(b(C::CompareRunning, &[key(K::Esc)], Action::CancelCompare, "cancel the comparison: stops the build, removes its containers and images"), "Esc cancel compare", 0),
     bar_as(b(C::CompareRunning, &[key(K::F(10))], Action::Compare, "hide or show the comparison's progress (it keeps running)"), "F10 hide/show", 6),
-    bar_as(b(C::CompareShown, &[key(K::F(10))], Action::Compare, "give the results the keyboard (to scroll them and open the TODO they name)"), "F10 to results", 0),
+    bar_as(b(C::CompareShown, &[key(K::F(10))], Action::Compare, "give the results the keyboard (to scroll them and open the TODO they name); without results (no engine, cancelled), run it again"), "F10 to results", 0),
     bar_as(b(C::CompareShown, &[key(K::Esc)], Action::CloseCompare, "close the comparison's results"), "Esc close", 2),
     bar_as(b(C::CompareFocus, &[key(K::Up)], Action::Up, "scroll up"), "↑↓ scroll", 2),
     b(C::CompareFocus, &[key(K::Down)], Action::Down, "scroll down"),

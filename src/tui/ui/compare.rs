@@ -214,7 +214,7 @@ pub fn document(app: &App, width: usize, height: usize) -> Document {
         }
         State::NoEngine(why) => {
             let bad = theme.fg(Color::Red).add_modifier(Modifier::BOLD);
-            doc.para(&format!("{} No Docker engine: {why}.", theme.bad()), bad, 0);
+            doc.para(&format!("{} {}", theme.bad(), no_engine(why)), bad, 0);
             doc.lines.push(Line::raw(""));
             doc.para(
                 "The comparison builds and runs your Dockerfile with Docker. Install Docker \
@@ -254,6 +254,28 @@ pub fn document(app: &App, width: usize, height: usize) -> Document {
         }
     }
     doc.finish()
+}
+
+/// The headline of the no-engine state: `why` as the engine check gave it ("the `docker`
+/// command is not installed", "no Docker engine answered: Cannot connect … running?"),
+/// said once, as one sentence.
+fn no_engine(why: &str) -> String {
+    let why = why.trim();
+    let mut text = if why.is_empty() {
+        "No Docker engine".to_string()
+    } else if why.to_lowercase().starts_with("no docker engine") {
+        let mut chars = why.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    } else {
+        format!("No Docker engine: {why}")
+    };
+    if !text.ends_with(['.', '?', '!']) {
+        text.push('.');
+    }
+    text
 }
 
 fn role_name(role: Role) -> &'static str {
@@ -339,9 +361,9 @@ fn running(
         &format!("Elapsed {}", clock(pane.elapsed())),
         Style::default(),
     );
-    let tail = progress.map_or(&[][..], |p| &p.log_tail[..]);
+    let shown = log_lines(progress.map_or(&[][..], |p| &p.log_tail[..]));
     let room = height.saturating_sub(doc.lines.len() + 2);
-    if !tail.is_empty() && room > 0 {
+    if !shown.is_empty() && room > 0 {
         let dash = if theme.ascii { "-" } else { "─" };
         let title = " last lines ";
         let fill = doc.width.saturating_sub(title.width()) / 2;
@@ -349,14 +371,69 @@ fn running(
             &format!("{}{title}{}", dash.repeat(fill), dash.repeat(fill)),
             dim,
         );
-        for l in &tail[tail.len().saturating_sub(room)..] {
+        for l in &shown[shown.len().saturating_sub(room)..] {
             doc.line(l, dim);
         }
     }
 }
 
+/// A log line as the terminal of `docker build` would show it, without its colours: the
+/// engine wraps a step's stderr in colour codes (`ESC[91m`), which would otherwise show
+/// as `�[91m`. Other control characters are left to [`crate::text::printable`].
+fn plain(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            // CSI: parameters and intermediates up to a final byte in @..~.
+            Some('[') => {
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            // OSC (a title, a link): up to BEL or ESC \.
+            Some(']') => {
+                while let Some(c) = chars.next() {
+                    if c == '\u{7}' || (c == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                        break;
+                    }
+                }
+            }
+            // Any other escape is two characters long.
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The log lines worth a row: without colour codes, blank lines (what is left of a
+/// line that only switched colours) and pip's download bars (`━━━━ 12.3/12.3 MB`).
+fn log_lines(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| plain(l))
+        .filter(|l| {
+            let t = l.trim();
+            !t.is_empty() && !t.starts_with('━')
+        })
+        .collect()
+}
+
+/// Whole MB; a layer of a few KB (a user added, a small file copied) is `<1 MB`, not an
+/// empty-looking `0 MB`.
 fn size_mb(bytes: u64) -> String {
-    format!("{:.0} MB", mb(bytes))
+    let whole = format!("{:.0}", mb(bytes));
+    if bytes > 0 && whole == "0" {
+        "<1 MB".to_string()
+    } else {
+        format!("{whole} MB")
+    }
 }
 
 fn headline(report: &Report, doc: &mut Doc) {
@@ -553,21 +630,30 @@ fn run(image: &ImageReport, title: &str, doc: &mut Doc) {
             0,
         );
     }
-    if let Some(explanation) = &run.explanation {
-        match run.todo {
-            Some(todo) => {
-                let arrow = if theme.ascii { "->" } else { "→" };
-                doc.link(
-                    todo,
-                    &format!("{arrow} TODO {todo}: {explanation}"),
-                    theme.fg(Color::Yellow),
-                );
-            }
-            None => doc.para(explanation, theme.fg(Color::Yellow), 0),
-        }
+    let arrow = if theme.ascii { "->" } else { "→" };
+    match (&run.explanation, run.todo) {
+        // The baseline is the single-stage file, kept as it is: what to change is for
+        // yours, so it only names the TODO (still a link to its lesson).
+        (Some(_), Some(todo)) if image.role == Role::Baseline => doc.link(
+            todo,
+            &format!(
+                "{arrow} TODO {todo} covers this (the baseline stays as it is, to compare against)."
+            ),
+            theme.fg(Color::Yellow),
+        ),
+        (Some(explanation), Some(todo)) => doc.link(
+            todo,
+            &format!("{arrow} TODO {todo}: {explanation}"),
+            theme.fg(Color::Yellow),
+        ),
+        (Some(explanation), None) => doc.para(explanation, theme.fg(Color::Yellow), 0),
+        (None, _) => {}
     }
-    if !run.log_tail.is_empty() && !run.ok {
-        for l in &run.log_tail[run.log_tail.len().saturating_sub(5)..] {
+    // The log says why a server did not answer; when every endpoint did (it only runs as
+    // root), it is the server's start-up chatter.
+    if !run.log_tail.is_empty() && !run.ok && !run.endpoints.all_ok() {
+        let shown = log_lines(&run.log_tail);
+        for l in &shown[shown.len().saturating_sub(5)..] {
             doc.line(&format!("  {l}"), dim);
         }
     }
@@ -613,6 +699,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         .saturating_sub(scroll + inner.height as usize);
     let state = match pane.state() {
         State::Running { .. } => "running",
+        // The text was edited since: these are not of what is on screen.
+        State::Done(_) if app.compare_outdated() => "earlier results",
         State::Done(_) => "results",
         State::NoEngine(_) => "no Docker engine",
         State::Cancelled => "cancelled",
@@ -653,4 +741,80 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
                 .border_style(border),
         )
         .render(area, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_codes_of_the_build_log_are_removed() {
+        // As the engine sends a step's stderr (pip's warning) and Flask's banner.
+        assert_eq!(
+            plain("\u{1b}[91mWARNING: Running pip as the 'root' user"),
+            "WARNING: Running pip as the 'root' user"
+        );
+        assert_eq!(
+            plain("\u{1b}[0mRemoving intermediate container 8f3"),
+            "Removing intermediate container 8f3"
+        );
+        assert_eq!(
+            plain("\u{1b}[33mPress CTRL+C to quit\u{1b}[0m"),
+            "Press CTRL+C to quit"
+        );
+        assert_eq!(plain("\u{1b}]0;title\u{7}text"), "text");
+        assert_eq!(plain("\u{1b}]8;;http://x\u{1b}\\link"), "link");
+        assert_eq!(plain("a\u{1b}"), "a", "an escape cut off at the end");
+        assert_eq!(plain("no codes: 5 MB"), "no codes: 5 MB");
+        // A tab is not an escape: printable() makes it one column later.
+        assert_eq!(plain("a\tb"), "a\tb");
+    }
+
+    #[test]
+    fn the_no_engine_headline_says_it_once_as_one_sentence() {
+        assert_eq!(
+            no_engine("the `docker` command is not installed"),
+            "No Docker engine: the `docker` command is not installed."
+        );
+        assert_eq!(
+            no_engine(
+                "no Docker engine answered: Cannot connect to the Docker daemon at \
+                 unix:///x.sock. Is the docker daemon running?"
+            ),
+            "No Docker engine answered: Cannot connect to the Docker daemon at \
+             unix:///x.sock. Is the docker daemon running?"
+        );
+        assert_eq!(
+            no_engine("no Docker engine answered"),
+            "No Docker engine answered."
+        );
+        assert_eq!(no_engine(""), "No Docker engine.");
+    }
+
+    #[test]
+    fn a_small_layer_is_less_than_a_megabyte_not_none() {
+        assert_eq!(size_mb(4_096), "<1 MB");
+        assert_eq!(size_mb(0), "0 MB");
+        assert_eq!(size_mb(499_999), "<1 MB");
+        assert_eq!(size_mb(500_000), "<1 MB");
+        assert_eq!(size_mb(600_000), "1 MB");
+        assert_eq!(size_mb(1_282_002_432), "1282 MB");
+    }
+
+    #[test]
+    fn blank_lines_and_download_bars_are_left_out_of_the_log() {
+        let lines: Vec<String> = [
+            "Collecting pandas",
+            "     ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 12.3/12.3 MB 5.1 MB/s eta 0:00:00",
+            "\u{1b}[0m\u{1b}[91m",
+            "   ",
+            "Successfully installed pandas-2.1.3",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            log_lines(&lines),
+            ["Collecting pandas", "Successfully installed pandas-2.1.3"]
+        );
+    }
 }

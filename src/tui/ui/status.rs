@@ -107,6 +107,9 @@ pub fn draw(buf: &mut Buffer, top: Rect, keys_row: Rect, app: &App, theme: &Them
         SidePane::Lesson => "diagram",
         SidePane::Diagram => "lesson",
     };
+    let again = app
+        .compare_pane()
+        .is_some_and(|p| p.shown() && !p.focused() && !p.running() && p.report().is_none());
     // The mode's own keys first, the ever-present ones (save, quit) last.
     let mut contexts = app.key_contexts();
     contexts.sort_by_key(|c| *c == keys::Context::Always);
@@ -117,6 +120,8 @@ pub fn draw(buf: &mut Buffer, top: Rect, keys_row: Rect, app: &App, theme: &Them
         |action, label| match action {
             Action::ToggleSide if wide => None,
             Action::ToggleSide => Some(side_label.to_string()),
+            // No results to go to (no engine, cancelled, not started): F10 runs it.
+            Action::Compare if again => Some("F10 again".to_string()),
             _ => Some(label.to_string()),
         },
     );
