@@ -31,9 +31,71 @@ pub fn printable_lines(report: String) -> String {
     out
 }
 
+/// A log line as the terminal of `docker build` would show it, without its colours: the
+/// engine wraps a step's stderr in colour codes (`ESC[91m`), which would otherwise show
+/// as `�[91m`. Other control characters are left to [`printable`].
+pub fn without_escapes(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            // CSI: parameters and intermediates up to a final byte in @..~.
+            Some('[') => {
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            // OSC (a title, a link): up to BEL or ESC \.
+            Some(']') => {
+                while let Some(c) = chars.next() {
+                    if c == '\u{7}' || (c == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                        break;
+                    }
+                }
+            }
+            // Any other escape is two characters long.
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_codes_of_the_build_log_are_removed() {
+        // As the engine sends a step's stderr (pip's warning) and Flask's banner.
+        assert_eq!(
+            without_escapes("\u{1b}[91mWARNING: Running pip as the 'root' user"),
+            "WARNING: Running pip as the 'root' user"
+        );
+        assert_eq!(
+            without_escapes("\u{1b}[0mRemoving intermediate container 8f3"),
+            "Removing intermediate container 8f3"
+        );
+        assert_eq!(
+            without_escapes("\u{1b}[33mPress CTRL+C to quit\u{1b}[0m"),
+            "Press CTRL+C to quit"
+        );
+        assert_eq!(without_escapes("\u{1b}]0;title\u{7}text"), "text");
+        assert_eq!(without_escapes("\u{1b}]8;;http://x\u{1b}\\link"), "link");
+        assert_eq!(
+            without_escapes("a\u{1b}"),
+            "a",
+            "an escape cut off at the end"
+        );
+        assert_eq!(without_escapes("no codes: 5 MB"), "no codes: 5 MB");
+        // A tab is not an escape: printable() makes it one column later.
+        assert_eq!(without_escapes("a\tb"), "a\tb");
+    }
 
     #[test]
     fn control_characters_are_replaced() {

@@ -449,13 +449,25 @@ fn interrupting_removes_what_it_started() {
         "silent.Dockerfile",
         "FROM python:3.11-slim\nCMD [\"sleep\", \"600\"]\n",
     );
+    // Marks the steps of this run's slow build, to look for them among the images after.
+    let nonce = format!(
+        "stagecraft-interrupt-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
     for (phase, file) in [("running", &silent), ("building", &silent)] {
         let slow_build;
         let file = if phase == "building" {
+            // A finished step (an image of its own), then one that never ends.
             slow_build = broken(
                 dir.path(),
                 "slow.Dockerfile",
-                "FROM python:3.11-slim\nRUN sleep 600\n",
+                &format!(
+                    "FROM python:3.11-slim\nRUN echo {nonce} > /done\nRUN sleep 600 # {nonce}\n"
+                ),
             );
             &slow_build
         } else {
@@ -488,7 +500,7 @@ fn interrupting_removes_what_it_started() {
             seen.push('\n');
             let reached = match phase {
                 "running" => line.contains("yours running: waiting"),
-                _ => line.contains("yours building step 2/"),
+                _ => line.contains("yours building step 3/"),
             };
             if reached && !sent {
                 // Let the step get going inside the engine, then interrupt as Ctrl-C does.
@@ -524,6 +536,22 @@ fn interrupting_removes_what_it_started() {
             );
             std::thread::sleep(Duration::from_millis(500));
         }
+        // Nor an image of its steps: neither the finished step nor the one that was running.
+        let ids = docker(&["image", "ls", "--all", "--quiet", "--no-trunc"]);
+        let ids = String::from_utf8_lossy(&ids.stdout).into_owned();
+        let mut args = vec![
+            "image",
+            "inspect",
+            "--format",
+            "{{.Id}} {{json .ContainerConfig.Cmd}}",
+        ];
+        args.extend(ids.lines().filter(|l| !l.trim().is_empty()));
+        let rows = String::from_utf8_lossy(&docker(&args).stdout).into_owned();
+        let left: Vec<&str> = rows.lines().filter(|r| r.contains(&nonce)).collect();
+        assert!(
+            left.is_empty(),
+            "{phase}: step images left behind: {left:?}"
+        );
     }
 }
 

@@ -40,6 +40,9 @@ pub struct Built {
     pub total_steps: usize,
     /// Image ids of finished steps (legacy builder), for removing what a failed build left.
     pub step_images: Vec<(String, bool)>,
+    /// The container of the step running when the output stopped (legacy builder): a build
+    /// killed mid-step leaves it running in the engine, which commits it when it ends.
+    pub running_container: Option<String>,
     /// Every step the builder announced, in order, and whether it came from the cache.
     pub steps: Vec<StepRun>,
     pub notes: Vec<String>,
@@ -186,6 +189,9 @@ fn build_once(
                     Line::Out(t) => (t, false),
                     Line::Err(t) => (t, true),
                 };
+                // The engine colours a step's stderr (`ESC[91m`): read and keep lines as a
+                // terminal would show them.
+                let text = crate::text::without_escapes(&text);
                 let changed = read_line(&text, &mut step, &mut built, &mut last_id_cached);
                 if is_noise(&text) || text.trim().is_empty() {
                     continue;
@@ -278,10 +284,15 @@ fn read_line(text: &str, step: &mut Step, built: &mut Built, last_cached: &mut b
         *last_cached = true;
         return false;
     }
+    if let Some(id) = trimmed.strip_prefix("---> Running in ") {
+        built.running_container = Some(id.trim().to_string());
+        return false;
+    }
     if let Some(id) = trimmed.strip_prefix("---> ")
         && id.len() == 12
         && id.bytes().all(|b| b.is_ascii_hexdigit())
     {
+        built.running_container = None;
         let is_from = step
             .instruction
             .as_deref()
@@ -350,6 +361,8 @@ fn is_noise(text: &str) -> bool {
         || t.starts_with("Install the buildx component")
         || t.starts_with("https://docs.docker.com/go/buildx")
         || t.starts_with("Sending build context to Docker daemon")
+        // pip's download bars: `━━━━━━ 12.3/12.3 MB 4.1 MB/s`.
+        || t.starts_with('━')
 }
 
 fn is_error_line(l: &str) -> bool {
@@ -409,6 +422,33 @@ mod tests {
             read_line(l, &mut step, &mut built, &mut cached);
         }
         (step, built)
+    }
+
+    #[test]
+    fn the_step_running_when_the_output_stops_is_known() {
+        let (_, built) = feed(&[
+            "Step 2/4 : RUN pip install -r requirements.txt",
+            " ---> Running in 1111aaaa2222",
+            "Collecting flask",
+        ]);
+        assert_eq!(built.running_container.as_deref(), Some("1111aaaa2222"));
+        let (_, built) = feed(&[
+            "Step 2/4 : RUN pip install -r requirements.txt",
+            " ---> Running in 1111aaaa2222",
+            " ---> fedcba987654",
+            "Step 3/4 : COPY app.py .",
+        ]);
+        assert_eq!(built.running_container, None, "that step was committed");
+    }
+
+    #[test]
+    fn colour_codes_and_download_bars_are_not_kept() {
+        assert!(is_noise(
+            "━━━━━━━━━━━━━━━━━━━━━━━━ 12.3/12.3 MB 4.1 MB/s eta 0:00:00"
+        ));
+        assert!(is_noise(&crate::text::without_escapes(
+            "\u{1b}[0mRemoving intermediate container 8f3"
+        )));
     }
 
     #[test]

@@ -173,6 +173,44 @@ impl Docker {
         }
     }
 
+    /// Untagged images whose parent is one of `parents` (ids, short or long): what the
+    /// engine committed on top of a build's steps.
+    pub fn untagged_children(&self, parents: &[String]) -> Vec<String> {
+        let Ok(all) = self.query_ok(&["image", "ls", "--all", "--quiet", "--no-trunc"]) else {
+            return vec![];
+        };
+        let ids: Vec<&str> = all
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if ids.is_empty() {
+            return vec![];
+        }
+        let mut args = vec![
+            "image",
+            "inspect",
+            "--format",
+            "{{.Id}} {{.Parent}} {{len .RepoTags}}",
+        ];
+        args.extend(ids);
+        let Ok(rows) = self.query_ok(&args) else {
+            return vec![];
+        };
+        let short = |id: &str| id.trim_start_matches("sha256:").to_string();
+        rows.lines()
+            .filter_map(|row| {
+                let mut f = row.split_whitespace();
+                let (id, parent, tags) = (f.next()?, f.next()?, f.next()?);
+                let parent = short(parent);
+                let ours = parents
+                    .iter()
+                    .any(|p| !p.is_empty() && parent.starts_with(&short(p)));
+                (ours && tags == "0").then(|| short(id))
+            })
+            .collect()
+    }
+
     pub fn image_exists(&self, image: &str) -> bool {
         self.query(&["image", "inspect", "--format", "{{.Id}}", image])
             .is_ok_and(|o| o.status.success())
@@ -259,7 +297,12 @@ impl Docker {
             Ok(out) => {
                 let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
                 text.push_str(&String::from_utf8_lossy(&out.stderr));
-                text
+                // Without colour codes (Flask's banner is coloured), as a terminal shows it.
+                text.lines()
+                    .map(crate::text::without_escapes)
+                    .filter(|l| !l.trim().is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n")
             }
             Err(_) => String::new(),
         }

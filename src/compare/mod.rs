@@ -36,6 +36,10 @@ use crate::rules::Params;
 use crate::syntax;
 use explain::{Explanation, Failure};
 
+/// How long the clean-up after a cancelled build keeps trying to remove what the engine
+/// still holds.
+const KILLED_BUILD_CLEAN_UP: Duration = Duration::from_secs(20);
+
 /// How many log lines a report and a progress event carry.
 const LOG_TAIL: usize = 12;
 
@@ -253,7 +257,7 @@ impl Session<'_> {
             )
         };
         if built.cancelled {
-            self.remove_step_images(&built);
+            self.clean_up_killed_build(&built);
             return Err(Error::Cancelled);
         }
         image.build_seconds = (built.seconds * 10.0).round() / 10.0;
@@ -345,10 +349,11 @@ impl Session<'_> {
             if built.ok {
                 let _ = self.docker.remove_image(&rebuild_tag);
             }
-            self.remove_step_images(built);
             if built.cancelled {
+                self.clean_up_killed_build(built);
                 return Err(Error::Cancelled);
             }
+            self.remove_step_images(built);
         }
         Ok(report)
     }
@@ -360,6 +365,35 @@ impl Session<'_> {
     fn remove_step_images(&self, built: &build::Built) {
         for (id, _) in built.step_images.iter().rev() {
             let _ = self.docker.remove_untagged(id);
+        }
+    }
+
+    /// A build killed mid-step leaves that step's container running in the engine, which
+    /// commits it as an image when it ends (seconds later, after a long `pip install`):
+    /// the container goes first, then the steps and anything committed on top of them,
+    /// children before parents, trying again while the engine still holds them.
+    fn clean_up_killed_build(&self, built: &build::Built) {
+        if let Some(container) = &built.running_container {
+            let _ = self.docker.remove_container(container);
+        }
+        let mut left: Vec<String> = built.step_images.iter().map(|(id, _)| id.clone()).collect();
+        let deadline = Instant::now() + KILLED_BUILD_CLEAN_UP;
+        loop {
+            for child in self.docker.untagged_children(&left) {
+                if !left.contains(&child) {
+                    left.push(child);
+                }
+            }
+            // Newest first: a child goes before the step it was built on.
+            for id in left.clone().iter().rev() {
+                if self.docker.remove_untagged(id).is_ok() || !self.docker.image_exists(id) {
+                    left.retain(|l| l != id);
+                }
+            }
+            if left.is_empty() || Instant::now() >= deadline {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(500));
         }
     }
 
