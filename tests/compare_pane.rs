@@ -619,6 +619,10 @@ fn f10_hands_over_checks_predictions_and_r_asks_for_the_rebuild() {
     // The starter fails every TODO: check's failing rules go along, to be set beside
     // what the build and run show.
     assert!(!first.rebuild, "F10 alone does not rebuild");
+    assert!(
+        first.keep_baseline && !first.keep,
+        "the baseline's image stays as the next comparison's cache; yours goes"
+    );
     let rules: Vec<&str> = first.expected.iter().map(|e| e.rule.as_str()).collect();
     assert!(rules.contains(&"SC601"), "{rules:?}");
     assert!(

@@ -155,7 +155,8 @@ fn f10_builds_runs_and_shows_both_images() {
     s.wait_for("Enter open TODO");
     s.send(support::pty::ENTER);
     s.wait_for("TODO 6/7");
-    // What ran: both built, each run and removed, both images removed (no --keep).
+    // What ran: both built, each run and removed; yours removed, the baseline kept as the
+    // next comparison's cache.
     let builds = fake.ran(&["build"]);
     assert_eq!(builds.len(), 2, "{builds:?}");
     assert!(builds[0].contains(&"stagecraft-lab:baseline".to_string()));
@@ -178,9 +179,16 @@ fn f10_builds_runs_and_shows_both_images() {
         );
         assert!(run.contains(&"127.0.0.1::5000".to_string()), "{run:?}");
     }
-    for tag in ["stagecraft-lab:baseline", "stagecraft-lab:yours"] {
-        assert_eq!(fake.ran(&["image", "rm", tag]).len(), 1, "{tag}");
-    }
+    assert_eq!(
+        fake.ran(&["image", "rm", "stagecraft-lab:yours"]).len(),
+        1,
+        "yours removed"
+    );
+    assert_eq!(
+        fake.ran(&["image", "rm", "stagecraft-lab:baseline"]).len(),
+        0,
+        "the baseline kept"
+    );
     s.send(CTRL_Q);
     s.wait_exit();
     // The progress file keeps what was measured, of this text.
@@ -228,8 +236,8 @@ fn esc_during_a_slow_build_kills_it_and_removes_what_it_made() {
         !fake.state().join("finished-yours").exists(),
         "it never finished"
     );
-    // What it had made is gone: the baseline's container and image, and the step image
-    // the killed build left behind.
+    // What it had made is gone: the baseline's container, and the step image the killed
+    // build left behind. The baseline's image stays: the next comparison's cache.
     let runs = fake.ran(&["run"]);
     assert_eq!(runs.len(), 1, "only the baseline ran");
     let name = &runs[0][runs[0].iter().position(|a| a == "--name").unwrap() + 1];
@@ -240,7 +248,7 @@ fn esc_during_a_slow_build_kills_it_and_removes_what_it_made() {
     );
     assert_eq!(
         fake.ran(&["image", "rm", "stagecraft-lab:baseline"]).len(),
-        1
+        0
     );
     let steps = std::fs::read_to_string(&steps_file).unwrap();
     assert!(!steps.trim().is_empty());
@@ -270,8 +278,16 @@ fn esc_during_a_slow_build_kills_it_and_removes_what_it_made() {
     assert!(status.success(), "{status:?}");
     assert_eq!(
         fake.ran(&["image", "rm", "stagecraft-lab:baseline"]).len(),
-        2,
-        "removed again on quitting"
+        0,
+        "kept on quitting too"
+    );
+    assert!(
+        std::fs::read_dir(fake.state()).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with("container-")),
+        "no container is left after quitting"
     );
     let text = std::fs::read_to_string(fake.file()).unwrap();
     assert!(text.starts_with("# typed during the build\n"), "{text}");

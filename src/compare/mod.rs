@@ -62,6 +62,10 @@ pub struct Options {
     pub run: bool,
     /// Keep the images afterwards (they are the layer cache of the next build).
     pub keep: bool,
+    /// Keep the baseline's image only: the baseline does not change between comparisons,
+    /// and its layers let the next one build it from the cache in seconds (the tutorial's
+    /// F10 keeps it; `--keep` keeps both).
+    pub keep_baseline: bool,
     pub build_timeout: Duration,
     pub run_timeout: Duration,
     /// After each build, build again with a one-line change to the app file and report
@@ -80,6 +84,7 @@ impl Options {
             image_name: "stagecraft-lab".to_string(),
             run: true,
             keep: false,
+            keep_baseline: false,
             build_timeout: Duration::from_secs(1800),
             run_timeout: Duration::from_secs(60),
             rebuild: false,
@@ -166,8 +171,11 @@ pub fn compare(
     session.report(Role::Yours, Phase::CleaningUp, None, None, &[]);
     containers.remove_all();
     if !options.keep {
+        let baseline_tag = format!("{}:{}", options.image_name, Role::Baseline.as_str());
         for tag in &session.built_tags {
-            let _ = session.docker.remove_image(tag);
+            if !(options.keep_baseline && *tag == baseline_tag) {
+                let _ = session.docker.remove_image(tag);
+            }
         }
     }
     outcome?;

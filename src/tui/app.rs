@@ -1499,6 +1499,9 @@ impl App {
             context,
         );
         options.rebuild = rebuild;
+        // The baseline never changes: its image is the cache that makes the next F10 build
+        // it in seconds instead of minutes.
+        options.keep_baseline = true;
         // What check says of this text, to set beside what the build and run show.
         options.predict(&self.pack);
         // A comparison still running (it cannot be, F10 toggles it) would be cancelled here.

@@ -234,7 +234,8 @@ pub fn document(app: &App, width: usize, height: usize) -> Document {
         State::Cancelled => {
             doc.para(
                 "Cancelled. The build was stopped and the containers and images it had made \
-                 were removed.",
+                 were removed (the single-stage baseline's image, once built, is kept: it \
+                 makes the next comparison faster).",
                 Style::default(),
                 0,
             );
