@@ -6,28 +6,28 @@ use std::path::{Path, PathBuf};
 use atomic_write_file::AtomicWriteFile;
 
 /// A file operation that failed: which file, what was being done, and the system's reason.
-/// Shown as `PATH: cannot ACTION: REASON`.
+/// Shown as `PATH: cannot ACTION: REASON`. The reason is part of the message, not a
+/// separate `source()`, so a report that prints the causes too (`{:#}`) says it once.
 #[derive(Debug, thiserror::Error)]
-#[error("{}: cannot {action}: {source}", path.display())]
+#[error("{}: cannot {action}: {reason}", path.display())]
 pub struct FsError {
     pub path: PathBuf,
     pub action: &'static str,
-    #[source]
-    pub source: io::Error,
+    pub reason: io::Error,
 }
 
 impl FsError {
-    pub fn new(path: impl Into<PathBuf>, action: &'static str, source: io::Error) -> FsError {
+    pub fn new(path: impl Into<PathBuf>, action: &'static str, reason: io::Error) -> FsError {
         FsError {
             path: path.into(),
             action,
-            source,
+            reason,
         }
     }
 
     /// A closure for `map_err`: `fs::read(p).map_err(FsError::at(p, "read"))`.
     pub fn at<'a>(path: &'a Path, action: &'static str) -> impl FnOnce(io::Error) -> FsError + 'a {
-        move |source| FsError::new(path, action, source)
+        move |reason| FsError::new(path, action, reason)
     }
 }
 

@@ -101,6 +101,35 @@ fn unreadable_file_is_a_usage_error_naming_it() {
 }
 
 #[test]
+fn a_file_error_is_said_once_with_its_cause() {
+    // compare, the tutorial and class grade print errors with their causes: each reason
+    // once, after the file it is about.
+    let o = stagecraft(&["compare", "no/such/Dockerfile"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no/such/Dockerfile: does not exist"), "{err}");
+    assert_eq!(err.matches("does not exist").count(), 1, "{err}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("not-a-folder");
+    std::fs::write(&blocker, "").unwrap();
+    let out = blocker.join("report.html");
+    let o = stagecraft(&[
+        "class",
+        "grade",
+        "solutions/venv.Dockerfile",
+        "--format",
+        "html",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("report.html: cannot save"), "{err}");
+    assert_eq!(err.matches("Not a directory").count(), 1, "{err}");
+}
+
+#[test]
 fn not_utf8_is_a_warning_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("Dockerfile");

@@ -76,7 +76,7 @@ impl Owner {
                     .map(Some)
                     .map_err(|e| ClaimError::NotAnOwnerFile {
                         path: path.to_path_buf(),
-                        source: e,
+                        reason: e,
                     })
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -164,10 +164,10 @@ pub struct Claim {
 pub enum ClaimError {
     #[error(transparent)]
     Fs(#[from] FsError),
-    #[error("{}: not an owner file ({source})", path.display())]
+    #[error("{}: not an owner file ({reason})", path.display())]
     NotAnOwnerFile {
         path: PathBuf,
-        source: serde_json::Error,
+        reason: serde_json::Error,
     },
     /// Another session has the folder: who, in words, and what to do.
     #[error("{0}")]

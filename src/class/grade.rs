@@ -395,7 +395,7 @@ pub enum BadSubmission {
     #[error("missing")]
     Missing,
     #[error("unreadable: {0}")]
-    Unreadable(#[source] std::io::Error),
+    Unreadable(std::io::Error),
     #[error("a directory, not a Dockerfile")]
     Directory,
     #[error("not a regular file")]

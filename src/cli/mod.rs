@@ -31,12 +31,12 @@ pub struct Input {
     pub warning: Option<Diagnostic>,
 }
 
-/// A Dockerfile that was not read, and why; the message names it.
+/// A Dockerfile that was not read, and why; the message names it and says why (no separate
+/// `source()`, so printing the causes too does not say it twice).
 #[derive(Debug, thiserror::Error)]
 #[error("{name}: {error}")]
 pub struct InputError {
     pub name: String,
-    #[source]
     pub error: FileError,
 }
 

@@ -72,10 +72,10 @@ pub struct ContainerState {
 /// error output), or it answered something this program cannot read.
 #[derive(Debug, thiserror::Error)]
 pub enum DockerError {
-    #[error("`docker {command}` could not run: {source}")]
+    #[error("`docker {command}` could not run: {reason}")]
     Spawn {
         command: String,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("{0}")]
     Refused(String),
@@ -86,6 +86,11 @@ pub enum DockerError {
 }
 
 impl DockerError {
+    /// The engine refused to remove an image because another image was built on it.
+    pub fn has_dependents(&self) -> bool {
+        matches!(self, DockerError::Refused(m) if m.contains("dependent child images"))
+    }
+
     fn unexpected(command: &str, text: &str) -> DockerError {
         DockerError::Unexpected {
             command: command.to_string(),
@@ -160,9 +165,9 @@ impl Docker {
     }
 
     fn query_ok(&self, args: &[&str]) -> Result<String, DockerError> {
-        let out = self.query(args).map_err(|source| DockerError::Spawn {
+        let out = self.query(args).map_err(|reason| DockerError::Spawn {
             command: args.first().copied().unwrap_or_default().to_string(),
-            source,
+            reason,
         })?;
         if out.status.success() {
             Ok(String::from_utf8_lossy(&out.stdout).into_owned())
@@ -173,9 +178,9 @@ impl Docker {
         }
     }
 
-    /// Untagged images whose parent is one of `parents` (ids, short or long): what the
-    /// engine committed on top of a build's steps.
-    pub fn untagged_children(&self, parents: &[String]) -> Vec<String> {
+    /// Untagged images the engine committed from `container` (an id, short or long): what
+    /// a build step left when its client was killed while it ran.
+    pub fn committed_from(&self, container: &str) -> Vec<String> {
         let Ok(all) = self.query_ok(&["image", "ls", "--all", "--quiet", "--no-trunc"]) else {
             return vec![];
         };
@@ -184,29 +189,25 @@ impl Docker {
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .collect();
-        if ids.is_empty() {
+        if ids.is_empty() || container.is_empty() {
             return vec![];
         }
         let mut args = vec![
             "image",
             "inspect",
             "--format",
-            "{{.Id}} {{.Parent}} {{len .RepoTags}}",
+            "{{.Id}} {{.Container}} {{len .RepoTags}}",
         ];
         args.extend(ids);
         let Ok(rows) = self.query_ok(&args) else {
             return vec![];
         };
-        let short = |id: &str| id.trim_start_matches("sha256:").to_string();
         rows.lines()
             .filter_map(|row| {
                 let mut f = row.split_whitespace();
-                let (id, parent, tags) = (f.next()?, f.next()?, f.next()?);
-                let parent = short(parent);
-                let ours = parents
-                    .iter()
-                    .any(|p| !p.is_empty() && parent.starts_with(&short(p)));
-                (ours && tags == "0").then(|| short(id))
+                let (id, from, tags) = (f.next()?, f.next()?, f.next()?);
+                (from.starts_with(container) && tags == "0")
+                    .then(|| id.trim_start_matches("sha256:").to_string())
             })
             .collect()
     }

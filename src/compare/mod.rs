@@ -38,7 +38,7 @@ use explain::{Explanation, Failure};
 
 /// How long the clean-up after a cancelled build keeps trying to remove what the engine
 /// still holds.
-const KILLED_BUILD_CLEAN_UP: Duration = Duration::from_secs(20);
+const KILLED_BUILD_CLEAN_UP: Duration = Duration::from_secs(8);
 
 /// How many log lines a report and a progress event carry.
 const LOG_TAIL: usize = 12;
@@ -377,24 +377,39 @@ impl Session<'_> {
     }
 
     /// A build killed mid-step leaves that step's container running in the engine, which
-    /// commits it as an image when it ends (seconds later, after a long `pip install`):
-    /// the container goes first, then the steps and anything committed on top of them,
-    /// children before parents, trying again while the engine still holds them.
+    /// commits it as an image when it ends (seconds later, after a long `pip install`), and
+    /// holds the steps below it meanwhile. The container goes first; then the steps this
+    /// build made (not those it took from the cache: other builds share them) and whatever
+    /// the engine committed from that container, newest first, trying again for a few
+    /// seconds while the engine still holds them. An image someone built on stays.
     fn clean_up_killed_build(&self, built: &build::Built) {
-        if let Some(container) = &built.running_container {
-            let _ = self.docker.remove_container(container);
-        }
-        let mut left: Vec<String> = built.step_images.iter().map(|(id, _)| id.clone()).collect();
+        let mut left: Vec<String> = built
+            .step_images
+            .iter()
+            .filter(|(_, cached)| !cached)
+            .map(|(id, _)| id.clone())
+            .collect();
+        let Some(container) = &built.running_container else {
+            // Killed between steps (or BuildKit, which keeps no step images): nothing holds them.
+            for id in left.iter().rev() {
+                let _ = self.docker.remove_untagged(id);
+            }
+            return;
+        };
+        let _ = self.docker.remove_container(container);
         let deadline = Instant::now() + KILLED_BUILD_CLEAN_UP;
         loop {
-            for child in self.docker.untagged_children(&left) {
-                if !left.contains(&child) {
-                    left.push(child);
+            for id in self.docker.committed_from(container) {
+                if !left.contains(&id) {
+                    left.push(id);
                 }
             }
-            // Newest first: a child goes before the step it was built on.
             for id in left.clone().iter().rev() {
-                if self.docker.remove_untagged(id).is_ok() || !self.docker.image_exists(id) {
+                let gone = match self.docker.remove_untagged(id) {
+                    Ok(()) => true,
+                    Err(e) => e.has_dependents() || !self.docker.image_exists(id),
+                };
+                if gone {
                     left.retain(|l| l != id);
                 }
             }

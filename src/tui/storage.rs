@@ -275,7 +275,7 @@ pub enum StorageError {
 #[derive(Debug, thiserror::Error)]
 pub enum ProgressError {
     #[error("cannot read: {0}")]
-    Read(#[source] std::io::Error),
+    Read(std::io::Error),
     #[error("unreadable progress file (line {line}, column {column})")]
     Corrupt { line: usize, column: usize },
 }
