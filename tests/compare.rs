@@ -163,9 +163,28 @@ fn within_ten_percent(what: &str, image: &Value) {
 }
 
 /// A broken variant of a reference solution, written to a temporary folder.
+/// Writes a fixture. Every stage gets a label naming the test's own folder, so no step of it
+/// is a step another test (running at the same time on the same engine) builds, takes from
+/// the cache or removes; the fixtures of one test still share their layers.
 fn broken(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let marker = format!(
+        "LABEL org.stagecraft.test={}",
+        dir.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .trim_start_matches('.')
+    );
+    let mut marked = String::new();
+    for line in text.lines() {
+        marked.push_str(line);
+        marked.push('\n');
+        if line.trim_start().to_ascii_uppercase().starts_with("FROM ") {
+            marked.push_str(&marker);
+            marked.push('\n');
+        }
+    }
     let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
+    std::fs::write(&path, marked).unwrap();
     path
 }
 
@@ -500,7 +519,7 @@ fn interrupting_removes_what_it_started() {
             seen.push('\n');
             let reached = match phase {
                 "running" => line.contains("yours running: waiting"),
-                _ => line.contains("yours building step 3/"),
+                _ => line.contains("yours building step 4/"),
             };
             if reached && !sent {
                 // Let the step get going inside the engine, then interrupt as Ctrl-C does.

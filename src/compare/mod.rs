@@ -371,7 +371,10 @@ impl Session<'_> {
     /// a multi-stage build, which the final image does not contain. The final image's own
     /// chain stays (its steps have children); a later build redoes what was removed.
     fn remove_step_images(&self, built: &build::Built) {
-        for (id, _) in built.step_images.iter().rev() {
+        // Only the steps this build made: a step it took from the cache is another build's,
+        // which may be using it right now (a build between "Using cache" and its next step
+        // fails with "unknown parent image ID" when its parent goes).
+        for (id, _) in built.step_images.iter().rev().filter(|(_, cached)| !cached) {
             let _ = self.docker.remove_untagged(id);
         }
     }
