@@ -1,107 +1,20 @@
 //! The real binary in a pseudo-terminal, driven as a learner would: type, read the screen,
 //! quit, come back, and survive a kill -9.
 
-use std::io::{Read, Write};
+mod support;
+
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use support::pty::{CTRL_Q, Session};
 
-struct Session {
-    screen: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
+/// The tutorial on `data`, with `args`, in a 110×30 terminal.
+fn start_with(data: &Path, args: &[&str]) -> Session {
+    Session::start(data, args, &[], (110, 30))
 }
 
-impl Session {
-    fn start(data: &Path) -> Session {
-        Session::start_with(data, &[])
-    }
-
-    fn start_with(data: &Path, args: &[&str]) -> Session {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 30,
-                cols: 110,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_stagecraft"));
-        cmd.args(args);
-        cmd.env("STAGECRAFT_DATA_DIR", data);
-        cmd.env("TERM", "xterm-256color");
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let writer = pty.master.take_writer().unwrap();
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(30, 110, 0)));
-        let sink = Arc::clone(&screen);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        Session {
-            screen,
-            writer,
-            child,
-            _master: pty.master,
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if self.contents().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("{text:?} never appeared; the screen:\n{}", self.contents());
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(150));
-    }
-
-    /// What the kernel does when the window closes or an ssh connection drops: SIGHUP to
-    /// the session leader (the tutorial, spawned in its own session).
-    fn hang_up(&mut self) {
-        let pid = self.child.process_id().unwrap() as i32;
-        // SAFETY: sending a signal to our own child.
-        assert_eq!(unsafe { libc::kill(pid, libc::SIGHUP) }, 0);
-    }
-
-    fn wait_exit(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if self.child.try_wait().unwrap().is_some() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("the tutorial did not exit");
-    }
-}
-
-impl Drop for Session {
-    /// A failed assertion must not leave the tutorial running.
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn start(data: &Path) -> Session {
+    start_with(data, &[])
 }
 
 const F2: &str = "\x1b[12~";
@@ -109,12 +22,11 @@ const F9: &str = "\x1b[20~";
 const CTRL_Z: &str = "\x1a";
 const F7: &str = "\x1b[18~";
 const END: &str = "\x1b[F";
-const CTRL_Q: &str = "\x11";
 
 #[test]
 fn a_learner_fixes_todo_1_quits_and_comes_back() {
     let data = tempfile::tempdir().unwrap();
-    let mut s = Session::start(data.path());
+    let mut s = start(data.path());
     s.wait_for("TODO 1/7: A proper build stage");
     s.wait_for("0/7 TODOs");
     // F7 puts the cursor on the line the first failing check points at: the FROM.
@@ -147,7 +59,7 @@ fn a_learner_fixes_todo_1_quits_and_comes_back() {
     assert_eq!(file["cursor"][0], 14, "cursor on the second FROM (line 15)");
 
     // Back again: the text, the hint and the cursor are restored.
-    let mut s = Session::start(data.path());
+    let mut s = start(data.path());
     s.wait_for("✓ TODO 1/7");
     s.wait_for("Hint 1/3");
     s.send("X");
@@ -163,7 +75,7 @@ fn a_learner_fixes_todo_1_quits_and_comes_back() {
 #[test]
 fn kill_9_loses_at_most_the_last_second() {
     let data = tempfile::tempdir().unwrap();
-    let mut s = Session::start(data.path());
+    let mut s = start(data.path());
     s.wait_for("0/7 TODOs");
     s.send("# my edit\r");
     s.wait_for("unsaved");
@@ -180,7 +92,7 @@ fn kill_9_loses_at_most_the_last_second() {
 #[test]
 fn a_hang_up_saves_and_exits() {
     let data = tempfile::tempdir().unwrap();
-    let mut s = Session::start(data.path());
+    let mut s = start(data.path());
     s.wait_for("0/7 TODOs");
     s.send("# typed just before the window closed\r");
     s.wait_for("# typed just before the window closed");
@@ -215,7 +127,7 @@ fn wait_for_file(path: &Path, ok: impl Fn(&str) -> bool) -> String {
 fn an_edit_made_elsewhere_is_loaded_and_never_overwritten() {
     let data = tempfile::tempdir().unwrap();
     let file = data.path().join("lab/Dockerfile");
-    let mut s = Session::start(data.path());
+    let mut s = start(data.path());
     s.wait_for("0/7 TODOs");
     // Another editor saves the file while the tutorial has no edits of its own: loaded
     // and graded.
@@ -252,7 +164,7 @@ fn an_edit_made_elsewhere_is_loaded_and_never_overwritten() {
 fn reset_then_undo_brings_the_text_back_on_disk() {
     let data = tempfile::tempdir().unwrap();
     let file = data.path().join("lab/Dockerfile");
-    let mut s = Session::start(data.path());
+    let mut s = start(data.path());
     s.wait_for("0/7 TODOs");
     s.send("# my own work\r");
     wait_for_file(&file, |t| t.starts_with("# my own work\n"));
@@ -272,7 +184,7 @@ fn reset_then_undo_brings_the_text_back_on_disk() {
 fn esc_then_an_f_key_types_nothing_into_the_file() {
     let data = tempfile::tempdir().unwrap();
     let file = data.path().join("lab/Dockerfile");
-    let mut s = Session::start(data.path());
+    let mut s = start(data.path());
     s.wait_for("TODO 1/7");
     // Esc and F6 pressed together arrive as one write: ESC ESC [17~.
     s.send("\x1b\x1b[17~");
@@ -294,7 +206,7 @@ fn a_symlinked_file_is_saved_through_the_link() {
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o664)).unwrap();
     let link = work.path().join("Dockerfile");
     std::os::unix::fs::symlink(&real, &link).unwrap();
-    let mut s = Session::start_with(data.path(), &["--file", link.to_str().unwrap()]);
+    let mut s = start_with(data.path(), &["--file", link.to_str().unwrap()]);
     s.wait_for("TODO 1/7");
     s.send("# via the link\r");
     s.wait_for("# via the link");

@@ -1,4 +1,4 @@
-//! Helpers shared by the class tests.
+//! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
 pub mod pty;

@@ -1,5 +1,5 @@
-//! The real binary in a pseudo-terminal, read through a vt100 screen (as tests/e2e.rs
-//! does), for the class tests.
+//! The real binary in a pseudo-terminal, read through a vt100 screen, for every test that
+//! drives it as a person would.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -97,6 +97,14 @@ impl Session {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
         std::thread::sleep(Duration::from_millis(150));
+    }
+
+    /// What the kernel does when the window closes or an ssh connection drops: SIGHUP to
+    /// the session leader (the program, spawned in its own session).
+    pub fn hang_up(&mut self) {
+        let pid = self.child.process_id().unwrap() as i32;
+        // SAFETY: sending a signal to our own child.
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGHUP) }, 0);
     }
 
     pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {
