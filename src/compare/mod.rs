@@ -386,19 +386,17 @@ impl Session<'_> {
     /// the engine committed from that container, newest first, trying again for a few
     /// seconds while the engine still holds them. An image someone built on stays.
     fn clean_up_killed_build(&self, built: &build::Built) {
+        let Some(container) = &built.running_container else {
+            // Killed between steps (or BuildKit, which keeps no step images): nothing holds them.
+            self.remove_step_images(built);
+            return;
+        };
         let mut left: Vec<String> = built
             .step_images
             .iter()
             .filter(|(_, cached)| !cached)
             .map(|(id, _)| id.clone())
             .collect();
-        let Some(container) = &built.running_container else {
-            // Killed between steps (or BuildKit, which keeps no step images): nothing holds them.
-            for id in left.iter().rev() {
-                let _ = self.docker.remove_untagged(id);
-            }
-            return;
-        };
         let _ = self.docker.remove_container(container);
         let deadline = Instant::now() + KILLED_BUILD_CLEAN_UP;
         loop {
