@@ -196,6 +196,15 @@ impl Report {
         report
     }
 
+    /// The biggest measured image, in bytes (0 when none was): the full length of a size bar.
+    pub fn largest_size(&self) -> u64 {
+        self.images
+            .iter()
+            .filter_map(|i| i.size_bytes)
+            .max()
+            .unwrap_or(0)
+    }
+
     pub fn image(&self, role: Role) -> Option<&ImageReport> {
         self.images.iter().find(|i| i.role == role)
     }
@@ -330,12 +339,7 @@ pub fn render(report: &Report) -> String {
     let _ = writeln!(o, "\n📊 Measured Size Comparison:\n{RULE_LINE}");
     let base = report.image(Role::Baseline);
     let yours = report.image(Role::Yours);
-    let widest = report
-        .images
-        .iter()
-        .filter_map(|i| i.size_bytes)
-        .max()
-        .unwrap_or(0);
+    let widest = report.largest_size();
     for image in [base, yours].into_iter().flatten() {
         let bar = match (image.size_bytes, widest) {
             (Some(b), w) if w > 0 => "█".repeat(((b as f64 / w as f64) * 40.0).round() as usize),

@@ -450,12 +450,7 @@ fn headline(report: &Report, doc: &mut Doc) {
 fn sizes(report: &Report, doc: &mut Doc) {
     let theme = doc.theme;
     doc.heading("Image sizes (measured)");
-    let widest = report
-        .images
-        .iter()
-        .filter_map(|i| i.size_bytes)
-        .max()
-        .unwrap_or(0);
+    let widest = report.largest_size();
     let size_w = report
         .images
         .iter()
