@@ -13,12 +13,12 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use stagecraft::class::claim::Owner;
 use stagecraft::class::grade::grade_class;
 use stagecraft::class::report::{ClassFormat, render};
 use stagecraft::class::watch::{Watch, ui};
 use stagecraft::pack::Pack;
-use stagecraft::tui::storage::{Progress, Workspace, unix_now};
+use stagecraft::workspace::claim::Owner;
+use stagecraft::workspace::{Progress, Workspace, unix_now};
 
 /// What students hand in: the starter, the three solutions, and attempts part-way.
 fn attempts(pack: &Pack) -> Vec<String> {

@@ -11,8 +11,8 @@ use ratatui::backend::TestBackend;
 use stagecraft::bench_input::{huge_word_dockerfile, large_dockerfile};
 use stagecraft::pack::Pack;
 use stagecraft::tui::app::App;
-use stagecraft::tui::storage::Progress;
 use stagecraft::tui::ui;
+use stagecraft::workspace::Progress;
 
 fn first_frame(text: &str) {
     let pack = Pack::embedded().unwrap();

@@ -19,3 +19,5 @@ pub mod shell;
 pub mod syntax;
 pub mod text;
 pub mod tui;
+pub mod ui_kit;
+pub mod workspace;

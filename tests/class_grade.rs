@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use stagecraft::grade::Analysis;
 use stagecraft::pack::Pack;
-use stagecraft::tui::storage::{Progress, Workspace};
+use stagecraft::workspace::{Progress, Workspace};
 
 fn stagecraft(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_stagecraft"))

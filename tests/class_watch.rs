@@ -8,10 +8,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use stagecraft::class::claim::Owner;
 use stagecraft::pack::Pack;
 use stagecraft::tui::app::App;
-use stagecraft::tui::storage::{Workspace, unix_now};
+use stagecraft::workspace::claim::Owner;
+use stagecraft::workspace::{Workspace, unix_now};
 use support::pty::{DOWN, ENTER, ESC, Session};
 
 /// A student at a seat: their tutorial, working in `students/<name>/`.

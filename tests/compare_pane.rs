@@ -23,8 +23,8 @@ use stagecraft::rules::Params;
 use stagecraft::tui::app::App;
 use stagecraft::tui::keys::Context;
 use stagecraft::tui::measure::{Event, Runner, State};
-use stagecraft::tui::storage::{self, Workspace};
 use stagecraft::tui::ui;
+use stagecraft::workspace::{self, Workspace};
 
 /// What the scripted comparison was asked to build, and whether it was told to stop.
 #[derive(Default)]
@@ -75,7 +75,7 @@ fn lab(text: Option<&str>) -> Lab {
     let mut app = App::new(
         pack,
         &text,
-        storage::Progress::default(),
+        workspace::Progress::default(),
         Some(ws),
         false,
         true,
@@ -360,7 +360,7 @@ fn the_results_are_kept_in_the_progress_file_for_the_text_they_measured() {
     assert!(!l.app.compare_running());
     let m = l.app.progress().measured.clone().unwrap();
     assert_eq!(m.sizes(), Some((1253 * MB, 399 * MB)));
-    assert_eq!(m.text_hash, storage::text_hash(&l.app.text()));
+    assert_eq!(m.text_hash, workspace::text_hash(&l.app.text()));
     assert!(l.app.text().contains(venv));
     assert!(l.app.measured_now().is_some());
     // Written to disk (the disk thread writes it; a save waits for it).

@@ -8,8 +8,8 @@ use ratatui::backend::TestBackend;
 
 use stagecraft::pack::Pack;
 use stagecraft::tui::app::App;
-use stagecraft::tui::storage::Progress;
 use stagecraft::tui::ui;
+use stagecraft::workspace::Progress;
 
 #[derive(Debug, Clone)]
 enum Input {

@@ -8,8 +8,8 @@ use ratatui::backend::TestBackend;
 use stagecraft::pack::Pack;
 use stagecraft::tui::app::{App, Overlay};
 use stagecraft::tui::editor::Pos;
-use stagecraft::tui::storage::{Progress, Workspace};
 use stagecraft::tui::ui;
+use stagecraft::workspace::{Progress, Workspace};
 
 fn app(text: &str) -> App {
     let pack = Pack::embedded().unwrap();

@@ -155,7 +155,7 @@ fn the_tutorial_records_each_todo_for_the_instructor() {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use stagecraft::pack::Pack;
     use stagecraft::tui::app::App;
-    use stagecraft::tui::storage::{Progress, Workspace, unix_now};
+    use stagecraft::workspace::{Progress, Workspace, unix_now};
 
     let dir = tempfile::tempdir().unwrap();
     let pack = Pack::embedded().unwrap();

@@ -7,10 +7,10 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use stagecraft::class::claim::Owner;
 use stagecraft::class::watch::{Watch, ui};
 use stagecraft::pack::Pack;
-use stagecraft::tui::storage::{Progress, Workspace};
+use stagecraft::workspace::claim::Owner;
+use stagecraft::workspace::{Progress, Workspace};
 
 /// The clock the snapshots are drawn at.
 const NOW: u64 = 1_700_000_000;

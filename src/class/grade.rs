@@ -17,7 +17,7 @@ use crate::fsio::FsError;
 use crate::grade::Analysis;
 use crate::pack::Pack;
 use crate::rules::Consequence;
-use crate::tui::storage::{Progress, read_progress};
+use crate::workspace::{Progress, read_progress};
 
 /// A larger file is not a Dockerfile a student wrote; it is not read past this.
 pub const MAX_SUBMISSION: u64 = 1024 * 1024;

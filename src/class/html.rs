@@ -7,8 +7,8 @@ use std::fmt::Write;
 
 use super::grade::{ClassGrades, Verdict};
 use super::span;
-use crate::cli::autograde::escape_markup as e;
 use crate::rules;
+use crate::text::escape_markup as e;
 
 /// How many rules "where the class is stuck" explains.
 const STUCK_SHOWN: usize = 5;

@@ -10,11 +10,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use super::claim::{Owner, STALE_AFTER};
 use super::{DOCKERFILE, OWNER, PROGRESS};
 use crate::fsio::FsError;
 use crate::pack::Pack;
-use crate::tui::storage::{Progress, read_progress};
+use crate::workspace::claim::{Owner, STALE_AFTER};
+use crate::workspace::{Progress, read_progress};
 
 /// What the tutorial recorded for one student.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -226,7 +226,7 @@ fn snapshot(p: &Progress, pack: &Pack) -> Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::storage::Workspace;
+    use crate::workspace::Workspace;
     use proptest::prelude::*;
 
     proptest! {
@@ -250,7 +250,7 @@ mod tests {
             // A real progress file cut anywhere.
             let mut p = Progress::default();
             p.todo_mut(3).hints = 2;
-            let whole = serde_json::to_vec(&crate::tui::storage::ProgressFile {
+            let whole = serde_json::to_vec(&crate::workspace::ProgressFile {
                 version: 2,
                 files: [("Dockerfile".to_string(), p)].into(),
             })

@@ -11,25 +11,7 @@ use crate::grade::{Analysis, RuleVerdict};
 use crate::pack::Pack;
 use crate::rules;
 use crate::syntax::{Diagnostic, DiagnosticLevel};
-
-/// Text made safe inside XML or HTML, as element text or a quoted attribute. Characters
-/// XML 1.0 does not allow (most control characters) become U+FFFD.
-pub fn escape_markup(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::text::escape_markup;
 
 /// A failing rule as one line: `SC101 line 14: message (the build fails)`.
 fn rule_line(r: &RuleVerdict) -> String {

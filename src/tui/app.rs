@@ -17,14 +17,14 @@ use super::highlight::{Highlighter, LineStyles};
 use super::keys::{self, Action, Context};
 use super::layout::{self, Panes};
 use super::measure::{self, Job, Pane, Runner};
-use super::storage::{self, Measured, Progress, Stamp, StorageError, Workspace};
 use super::ui::{compare as compare_view, help, lesson};
-use crate::class::claim::Claim;
 use crate::fsio::FsError;
 use crate::grade::{Analysis, TodoVerdict};
 use crate::pack::{Lesson, Pack};
 use crate::report::diagram::{self, Diagram};
 use crate::report::sizes;
+use crate::workspace::claim::Claim;
+use crate::workspace::{self, Measured, Progress, Stamp, StorageError, Workspace};
 
 /// Autosave this long after the last change.
 pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(800);
@@ -195,9 +195,9 @@ impl App {
         let disk = workspace
             .as_ref()
             .map(|ws| Disk {
-                stamp: storage::stamp(&ws.dockerfile),
+                stamp: workspace::stamp(&ws.dockerfile),
                 hash: super::read_dockerfile(&ws.dockerfile)
-                    .map(|b| storage::content_hash(&b))
+                    .map(|b| workspace::content_hash(&b))
                     .unwrap_or(0),
                 next_look: None,
             })
@@ -323,6 +323,13 @@ impl App {
     }
     pub fn find_query(&self) -> Option<&str> {
         self.find.as_deref()
+    }
+    /// How to draw: colour and glyphs as the terminal allows.
+    pub fn theme(&self) -> crate::ui_kit::Theme {
+        crate::ui_kit::Theme {
+            color: self.color(),
+            ascii: self.ascii(),
+        }
     }
     pub fn ascii(&self) -> bool {
         self.ascii
@@ -476,7 +483,7 @@ impl App {
     /// Notes each TODO's state in the progress record; given the passes before this
     /// grading, says what changed (never moves on by itself).
     fn record_passes(&mut self, before: Option<Vec<bool>>) {
-        let now = storage::unix_now();
+        let now = workspace::unix_now();
         for t in &self.analysis.todos {
             let record = self.progress.todos.entry(t.todo).or_default();
             if t.passed && !record.passed {
@@ -527,7 +534,7 @@ impl App {
         self.dirty = true;
         self.stale = true;
         self.last_edit = Some(now);
-        self.progress.changed_at = Some(storage::unix_now());
+        self.progress.changed_at = Some(workspace::unix_now());
     }
 
     /// Re-grades and re-highlights after edits. The event loop calls this once per burst
@@ -759,7 +766,7 @@ impl App {
                 self.disk.stamp = stamp;
                 self.disk.hash = hash;
                 // Typing while it was written leaves the buffer dirty for the next save.
-                if hash == storage::content_hash(self.editor.text().as_bytes()) {
+                if hash == workspace::content_hash(self.editor.text().as_bytes()) {
                     self.dirty = false;
                 }
                 if self.save_failure.take().is_some() {
@@ -818,7 +825,7 @@ impl App {
             }
             Seen::Changed { stamp, bytes } => (stamp, bytes),
         };
-        let hash = storage::content_hash(&bytes);
+        let hash = workspace::content_hash(&bytes);
         if hash == self.disk.hash {
             self.disk.stamp = Some(stamp);
             return false;
@@ -1390,7 +1397,7 @@ impl App {
     /// Whether the results on hand are of an earlier text than the one on screen.
     pub fn compare_outdated(&self) -> bool {
         self.compare.as_ref().is_some_and(|p| {
-            p.report().is_some() && p.text_hash() != storage::text_hash(&self.text())
+            p.report().is_some() && p.text_hash() != workspace::text_hash(&self.text())
         })
     }
 
@@ -1399,7 +1406,7 @@ impl App {
         self.progress
             .measured
             .as_ref()
-            .filter(|m| m.sizes().is_some() && m.text_hash == storage::text_hash(&self.text()))
+            .filter(|m| m.sizes().is_some() && m.text_hash == workspace::text_hash(&self.text()))
     }
 
     /// F10. Hidden pane: shows the last results when they are of this very text, else runs
@@ -1407,7 +1414,7 @@ impl App {
     /// them the keyboard (saying so when they are of an earlier text). Results with the
     /// keyboard: runs it again.
     fn compare_key(&mut self, now: Instant) {
-        let hash = storage::text_hash(&self.text());
+        let hash = workspace::text_hash(&self.text());
         let Some(pane) = self.compare.as_mut() else {
             self.start_compare(now, false);
             return;
@@ -1475,7 +1482,7 @@ impl App {
                 .map(|name| name.to_string_lossy().into_owned())
                 .collect();
             if !missing.is_empty() {
-                let lab = storage::data_dir().ok().map(|d| d.join("lab"));
+                let lab = workspace::data_dir().ok().map(|d| d.join("lab"));
                 self.compare = Some(Pane::refused(
                     missing_files(&context, &missing, lab.as_deref()),
                     now,
@@ -1511,7 +1518,7 @@ impl App {
             options,
             self.pack.params.clone(),
         ));
-        self.compare = Some(Pane::start(storage::text_hash(&text), now));
+        self.compare = Some(Pane::start(workspace::text_hash(&text), now));
         self.set_notice(
             "Comparing: building the baseline, then yours. Keep editing; Esc cancels.",
             Tone::Info,
@@ -1553,7 +1560,7 @@ impl App {
                     self.progress.measured = Some(Measured {
                         baseline_bytes: size(Role::Baseline),
                         yours_bytes: size(Role::Yours),
-                        at: storage::unix_now(),
+                        at: workspace::unix_now(),
                         text_hash: hash,
                     });
                     self.save_progress_only();

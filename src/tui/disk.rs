@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Instant;
 
-use super::storage::{self, Progress, Stamp, StorageError, Workspace};
-use crate::class::claim::Claim;
+use crate::workspace::claim::Claim;
+use crate::workspace::{self, Progress, Stamp, StorageError, Workspace};
 
 pub enum Request {
     /// Look at the Dockerfile: read it when its stamp differs from `known`.
@@ -185,7 +185,7 @@ fn work(inbox: Receiver<Request>, outbox: Sender<Reply>) {
 }
 
 fn look(path: &std::path::Path, known: Option<Stamp>) -> Seen {
-    let Some(stamp) = storage::stamp(path) else {
+    let Some(stamp) = workspace::stamp(path) else {
         return Seen::Gone;
     };
     if Some(stamp) == known {
@@ -204,7 +204,7 @@ fn save(
     known_hash: u64,
     guard: Option<&Claim>,
 ) -> Reply {
-    let hash = storage::content_hash(text.as_bytes());
+    let hash = workspace::content_hash(text.as_bytes());
     if let Some(Err(e)) = guard.map(Claim::still_ours) {
         return Reply::Saved {
             result: Err(e.into()),
@@ -213,15 +213,15 @@ fn save(
     }
     // Never write over an edit made elsewhere since the app last looked. A file that is
     // gone is written back: there is nothing on disk to lose.
-    if let Some(stamp) = storage::stamp(path)
+    if let Some(stamp) = workspace::stamp(path)
         && Some(stamp) != known
         && let Ok(bytes) = super::read_dockerfile(path)
-        && storage::content_hash(&bytes) != known_hash
+        && workspace::content_hash(&bytes) != known_hash
     {
         return Reply::ChangedBeforeSave { stamp, bytes };
     }
     Reply::Saved {
-        result: storage::save_dockerfile(path, text).map_err(StorageError::from),
+        result: workspace::save_dockerfile(path, text).map_err(StorageError::from),
         hash,
     }
 }
@@ -241,8 +241,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("Dockerfile");
         std::fs::write(&file, "FROM a\n").unwrap();
-        let known = storage::stamp(&file);
-        let known_hash = storage::content_hash(b"FROM a\n");
+        let known = workspace::stamp(&file);
+        let known_hash = workspace::content_hash(b"FROM a\n");
         let mut w = DiskWorker::start();
         std::fs::write(&file, "FROM theirs\n").unwrap();
         w.send(
@@ -262,8 +262,8 @@ mod tests {
         assert!(w.idle());
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "FROM theirs\n");
         // With the new stamp known, it is written.
-        let known = storage::stamp(&file);
-        let known_hash = storage::content_hash(b"FROM theirs\n");
+        let known = workspace::stamp(&file);
+        let known_hash = workspace::content_hash(b"FROM theirs\n");
         w.send(
             Request::Save {
                 path: file.clone(),

@@ -8,6 +8,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::editor::Move;
+pub use crate::ui_kit::keys::{Key, name};
+use crate::ui_kit::keys::{alt, ch, ctrl, ctrl_key, ctrl_shift, key, shift};
 
 /// What a key asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,52 +90,6 @@ pub enum Context {
     CompareShown,
     /// The comparison's results have the keyboard (F10 gave it to them).
     CompareFocus,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Key {
-    pub code: KeyCode,
-    pub mods: KeyModifiers,
-}
-
-const fn key(code: KeyCode) -> Key {
-    Key {
-        code,
-        mods: KeyModifiers::NONE,
-    }
-}
-const fn ctrl(c: char) -> Key {
-    Key {
-        code: KeyCode::Char(c),
-        mods: KeyModifiers::CONTROL,
-    }
-}
-const fn ctrl_shift(c: char) -> Key {
-    Key {
-        code: KeyCode::Char(c),
-        mods: KeyModifiers::CONTROL.union(KeyModifiers::SHIFT),
-    }
-}
-const fn ctrl_key(code: KeyCode) -> Key {
-    Key {
-        code,
-        mods: KeyModifiers::CONTROL,
-    }
-}
-const fn alt(code: KeyCode) -> Key {
-    Key {
-        code,
-        mods: KeyModifiers::ALT,
-    }
-}
-const fn shift(code: KeyCode) -> Key {
-    Key {
-        code,
-        mods: KeyModifiers::SHIFT,
-    }
-}
-const fn ch(c: char) -> Key {
-    key(KeyCode::Char(c))
 }
 
 pub struct Binding {
@@ -323,41 +279,6 @@ pub fn lookup(event: &KeyEvent, contexts: &[Context]) -> Option<(Action, bool)> 
         }
     }
     None
-}
-
-/// A key as the help and the key bar show it.
-pub fn name(k: &Key, ascii: bool) -> String {
-    let base = match k.code {
-        KeyCode::F(n) => format!("F{n}"),
-        KeyCode::Char(' ') => "Space".into(),
-        KeyCode::Char(c) => {
-            if k.mods.is_empty() {
-                c.to_string()
-            } else {
-                c.to_uppercase().to_string()
-            }
-        }
-        KeyCode::Left if !ascii => "←".into(),
-        KeyCode::Right if !ascii => "→".into(),
-        KeyCode::Up if !ascii => "↑".into(),
-        KeyCode::Down if !ascii => "↓".into(),
-        KeyCode::PageUp => "PgUp".into(),
-        KeyCode::PageDown => "PgDn".into(),
-        KeyCode::Delete => "Del".into(),
-        KeyCode::Backspace => "Backspace".into(),
-        other => format!("{other:?}"),
-    };
-    let mut out = String::new();
-    if k.mods.contains(KeyModifiers::CONTROL) {
-        out.push_str("Ctrl-");
-    }
-    if k.mods.contains(KeyModifiers::ALT) {
-        out.push_str("Alt-");
-    }
-    if k.mods.contains(KeyModifiers::SHIFT) {
-        out.push_str("Shift-");
-    }
-    out + &base
 }
 
 /// The rows of the F1 help: (keys, what they do), per section.

@@ -137,7 +137,7 @@ pub struct Pane {
     /// Since the comparison started, as last told (a tick or a progress event).
     elapsed: Duration,
     started: Instant,
-    /// The hash of the text that was built ([`super::storage::text_hash`]).
+    /// The hash of the text that was built ([`super::workspace::text_hash`]).
     text_hash: String,
 }
 

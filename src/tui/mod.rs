@@ -1,5 +1,5 @@
 //! The tutorial: terminal set-up and the event loop. State lives in [`app`], drawing in
-//! [`ui`], files in [`storage`], keys in [`keys`].
+//! [`ui`], files in [`crate::workspace`], keys in [`keys`].
 
 pub mod app;
 pub mod disk;
@@ -10,7 +10,6 @@ pub mod keys;
 pub mod layout;
 pub mod measure;
 pub mod rescue;
-pub mod storage;
 pub mod ui;
 
 use std::io::{self, Write};
@@ -33,8 +32,8 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 use crate::pack::Pack;
+use crate::workspace::{self, Workspace};
 use app::App;
-use storage::Workspace;
 
 fn restore_terminal() {
     let _ = disable_raw_mode();
@@ -64,7 +63,7 @@ pub fn run(pack: Pack, place: Place, ascii: bool) -> anyhow::Result<()> {
         Place::Lab => Workspace::open(None, &pack)?,
         Place::File(f) => Workspace::open(Some(f), &pack)?,
         Place::Student(name) => {
-            let safe = crate::class::sanitize_student(name)?;
+            let safe = crate::workspace::student::sanitize_student(name)?;
             if !safe.changes.is_empty() {
                 notes.push(format!(
                     "Your folder is named {:?}: {}.",
@@ -72,10 +71,10 @@ pub fn run(pack: Pack, place: Place, ascii: bool) -> anyhow::Result<()> {
                     safe.changes.join(", ")
                 ));
             }
-            let folder = storage::data_dir()?
-                .join(crate::class::STUDENTS)
+            let folder = workspace::data_dir()?
+                .join(crate::workspace::student::STUDENTS)
                 .join(&safe.folder);
-            let (c, note) = crate::class::claim::Claim::take(&folder, name)?;
+            let (c, note) = crate::workspace::claim::Claim::take(&folder, name)?;
             notes.extend(note.map(|n| format!("{}: {n}.", folder.display())));
             c.keep_alive();
             claim = Some(c);
@@ -100,7 +99,7 @@ pub fn run(pack: Pack, place: Place, ascii: bool) -> anyhow::Result<()> {
 fn run_in(
     pack: Pack,
     workspace: Workspace,
-    claim: Option<Arc<crate::class::claim::Claim>>,
+    claim: Option<Arc<crate::workspace::claim::Claim>>,
     notes: Vec<String>,
     ascii: bool,
 ) -> anyhow::Result<()> {

@@ -6,8 +6,8 @@ use std::panic::PanicHookInfo;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, TryLockError};
 
-use super::storage;
 use crate::fsio::FsError;
+use crate::workspace;
 
 /// What the hook needs: where the file is and the text not yet saved.
 #[derive(Debug, Clone, Default)]
@@ -29,7 +29,7 @@ pub fn rescue_now(slot: &Slot) -> Option<Result<PathBuf, FsError>> {
         Err(TryLockError::WouldBlock) => return None,
     };
     let text = guard.text.as_ref()?;
-    Some(storage::rescue(
+    Some(workspace::rescue(
         &guard.dockerfile,
         guard.data_dir.as_deref(),
         text,

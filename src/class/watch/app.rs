@@ -12,7 +12,7 @@ use crate::class::roster::{Record, Roster, Student};
 use crate::class::{DOCKERFILE, students_dir};
 use crate::grade::{Analysis, TodoVerdict};
 use crate::pack::Pack;
-use crate::tui::storage::unix_now;
+use crate::workspace::unix_now;
 
 /// Why a student is flagged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

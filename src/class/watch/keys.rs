@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::tui::keys::{Key, name};
+use crate::ui_kit::keys::{Key, name};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {

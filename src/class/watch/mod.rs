@@ -23,7 +23,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 use crate::pack::Pack;
-use crate::tui::storage::unix_now;
+use crate::workspace::unix_now;
 pub use app::Watch;
 
 fn restore_terminal() {

@@ -375,7 +375,7 @@ fn draw_help(buf: &mut Buffer, area: Rect, theme: &Theme) {
     Clear.render(r, buf);
     Paragraph::new(lines)
         .block(
-            crate::tui::ui::Theme {
+            crate::ui_kit::Theme {
                 color: theme.color,
                 ascii: theme.ascii,
             }

@@ -192,7 +192,7 @@ fn rebuilds(report: &Report, doc: &mut Doc) {
 
 /// The document for the pane's state at an inner `width`×`height`.
 pub fn document(app: &App, width: usize, height: usize) -> Document {
-    let theme = Theme::of(app);
+    let theme = app.theme();
     let mut doc = Doc {
         theme: &theme,
         width: width.max(1),

@@ -126,7 +126,7 @@ fn rule_message(r: &crate::grade::RuleVerdict) -> String {
 }
 
 pub fn document(app: &App, area: Rect) -> Document {
-    let theme = Theme::of(app);
+    let theme = app.theme();
     let width = area.width.max(1) as usize;
     let lesson = app.current();
     let verdict = app.verdict();

@@ -17,9 +17,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::span;
+use super::clock::span;
+use super::clock::unix_now;
 use crate::fsio::{FsError, write_atomic};
-use crate::tui::storage::unix_now;
 
 /// The heartbeat rewrites the owner file this often.
 pub const HEARTBEAT: Duration = Duration::from_secs(30);
@@ -190,7 +190,7 @@ impl Claim {
     /// Returns a note when it continues a session that stopped without closing.
     pub fn take(folder: &Path, name: &str) -> Result<(Arc<Claim>, Option<String>), ClaimError> {
         fs::create_dir_all(folder).map_err(FsError::at(folder, "create"))?;
-        let path = folder.join(super::OWNER);
+        let path = folder.join(super::student::OWNER);
         let now = unix_now();
         let me = Owner::me(name, now);
         let shown = folder.display().to_string();

@@ -1,6 +1,12 @@
-//! The learner's files: the Dockerfile they edit and a plain JSON progress file, both written
-//! atomically with `atomic-write-file` (temporary file beside it, fsync of the file and its
-//! folder, rename), so a crash or a full disk leaves the old file whole.
+//! The learner's files, for the tutorial and the class tools alike (it knows neither): the
+//! Dockerfile they edit and its lab folder, the progress file, a student's folder and its
+//! owner claim in a class folder. Files are written atomically with `atomic-write-file`
+//! (temporary file beside it, fsync of the file and its folder, rename), so a crash or a full
+//! disk leaves the old file whole.
+
+pub mod claim;
+pub mod clock;
+pub mod student;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -11,9 +17,9 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-use crate::class::claim::ClaimError;
 use crate::fsio::{FsError, write_atomic};
 use crate::pack::Pack;
+use claim::ClaimError;
 
 /// What one learner has done with one Dockerfile. Kept in memory per TODO; written in the
 /// shape [`ProgressOnDisk`] gives it.
@@ -196,12 +202,7 @@ pub struct ProgressFile {
     pub files: BTreeMap<String, Progress>,
 }
 
-/// Seconds since the Unix epoch, now.
-pub fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
+pub use clock::unix_now;
 
 /// What the file on disk looked like when last read or written, to notice edits made
 /// elsewhere.
@@ -325,11 +326,11 @@ impl Workspace {
     /// A student's own folder in a shared data folder (`DIR/students/<name>/`): their
     /// Dockerfile (created from the starter) and their progress file.
     pub fn for_student(folder: &Path, pack: &Pack) -> Result<Workspace, StorageError> {
-        let dockerfile = folder.join(crate::class::DOCKERFILE);
+        let dockerfile = folder.join(student::DOCKERFILE);
         create_from_starter(&dockerfile, pack)?;
         Ok(Workspace {
             dockerfile,
-            progress_file: folder.join(crate::class::PROGRESS),
+            progress_file: folder.join(student::PROGRESS),
         })
     }
     /// The Dockerfile's key in the progress file: its path relative to the progress file's
