@@ -313,7 +313,12 @@ mod tests {
         );
         // A quoted word right after its quote is not taken for a command.
         assert_eq!(
-            fixed("FROM p\nRUN echo 'pip install' && pip install x\n", "SC303", 2).unwrap(),
+            fixed(
+                "FROM p\nRUN echo 'pip install' && pip install x\n",
+                "SC303",
+                2
+            )
+            .unwrap(),
             "FROM p\nRUN echo 'pip install' && pip install --no-cache-dir x\n"
         );
         assert_eq!(fixed("FROM p\nRUN uv pip install x\n", "SC303", 2), None);

@@ -12,6 +12,8 @@
 //! diagnostics, fixes and summary), with [`document`] (text and UTF-16 positions) and
 //! [`fix`] (the quick fixes' edits).
 
+#[doc(hidden)]
+pub mod client;
 pub mod document;
 pub mod fix;
 pub mod grading;
