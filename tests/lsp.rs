@@ -751,6 +751,165 @@ fn the_binary_exits_0_after_shutdown_and_refuses_an_unknown_track() {
     assert!(o.stdout.is_empty(), "nothing but LSP goes to stdout");
 }
 
+// A real editor: Neovim's built-in client, headless, driven by tests/lsp/neovim.lua.
+
+/// Neovim 0.7 or later on PATH; without it the test says so and passes, unless
+/// STAGECRAFT_REQUIRE_NVIM=1 (which `.ci/run` sets after installing it).
+fn neovim() -> Option<std::path::PathBuf> {
+    let required = std::env::var("STAGECRAFT_REQUIRE_NVIM").is_ok_and(|v| v == "1");
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join("nvim"))
+            .find(|p| p.is_file())
+    });
+    let version = found.as_ref().and_then(|nvim| {
+        let o = Command::new(nvim).arg("--version").output().ok()?;
+        let first = String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .next()?
+            .to_string();
+        let v = first.strip_prefix("NVIM v")?;
+        let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+        Some((parts.next()?, parts.next()?))
+    });
+    match (found, version) {
+        (Some(nvim), Some(v)) if v >= (0, 7) => Some(nvim),
+        (found, v) => {
+            let why = format!("Neovim 0.7 or later is needed (found {found:?}, version {v:?})");
+            assert!(
+                !required,
+                "{why}: .ci/run installs it (apt-get install neovim)"
+            );
+            eprintln!("skipped: {why}");
+            None
+        }
+    }
+}
+
+#[test]
+fn neovim_as_a_real_client_sees_each_todo_a_hover_a_fix_and_a_clean_solution() {
+    let Some(nvim) = neovim() else { return };
+    let pack = pack();
+    let dir = tempfile::tempdir().unwrap();
+    let lab = dir.path().join("Dockerfile");
+    std::fs::write(&lab, &pack.starter.text).unwrap();
+    let report = dir.path().join("report.json");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut child = Command::new(nvim)
+        .args(["--headless", "--clean", "-n", "-i", "NONE", "-c"])
+        .arg(format!("luafile {root}/tests/lsp/neovim.lua"))
+        .env("STAGECRAFT_BIN", env!("CARGO_BIN_EXE_stagecraft"))
+        .env("STAGECRAFT_LAB", &lab)
+        .env(
+            "STAGECRAFT_SOLUTION",
+            format!("{root}/solutions/venv.Dockerfile"),
+        )
+        .env("STAGECRAFT_REPORT", &report)
+        .env("HOME", dir.path())
+        .env("XDG_STATE_HOME", dir.path())
+        .env("XDG_CACHE_HOME", dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("Neovim did not finish within 90 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let text = std::fs::read_to_string(&report).expect("the script wrote its report");
+    let r: Value = serde_json::from_str(&text).unwrap();
+    assert!(r.get("error").is_none(), "the script failed: {r:#}");
+
+    // One error per failing rule, each naming its TODO, with the rule id as its code.
+    let analysis = Analysis::of(&pack.starter.text, &pack);
+    let mut failing: Vec<(String, u32)> = Vec::new();
+    for t in &analysis.todos {
+        for rule in t.failing() {
+            if !failing.iter().any(|(id, _)| *id == rule.id) {
+                failing.push((rule.id.clone(), t.todo));
+            }
+        }
+    }
+    let starter = r["starter"].as_array().unwrap();
+    let errors: Vec<&Value> = starter.iter().filter(|d| d["severity"] == 1).collect();
+    assert_eq!(errors.len(), failing.len(), "{r:#}");
+    for (id, todo) in &failing {
+        let d = errors
+            .iter()
+            .find(|d| d["code"] == id.as_str())
+            .unwrap_or_else(|| panic!("{id} missing: {r:#}"));
+        assert_eq!(d["source"], "stagecraft");
+        let prefix = format!("TODO {todo} · ");
+        assert!(d["message"].as_str().unwrap().starts_with(&prefix), "{d}");
+    }
+    assert!(
+        r["first_ms"].as_f64().unwrap() < 5000.0,
+        "diagnostics took {} ms",
+        r["first_ms"]
+    );
+
+    // A hover that explains.
+    let hover = r["hover"].as_str().expect("a hover on the CMD line");
+    let sc701 = rules::by_id("SC701").unwrap();
+    assert!(
+        hover.contains(sc701.title) && hover.contains(sc701.why),
+        "{hover}"
+    );
+
+    // The fix from the menu, applied by Neovim, clears SC102.
+    let offered: Vec<&str> = r["offered"]
+        .as_array()
+        .expect("the code-action menu opened")
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert!(
+        offered.iter().any(|t| t.contains("AS builder")),
+        "{offered:?}"
+    );
+    assert!(
+        r["from_after_fix"]
+            .as_str()
+            .unwrap()
+            .ends_with("AS builder"),
+        "{r:#}"
+    );
+    assert_eq!(r["fix_cleared"], true, "{r:#}");
+
+    // The learner's finished file: no error left, within a few seconds, and 7/7 said.
+    assert_eq!(r["cleared"], true, "{r:#}");
+    assert!(r["solution_ms"].as_f64().unwrap() < 5000.0, "{r:#}");
+    assert!(
+        r["solution"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["severity"] != 1),
+        "{r:#}"
+    );
+    let messages: Vec<&str> = r["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    assert!(
+        messages.first().is_some_and(|m| m.contains("0/7")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.last().is_some_and(|m| m.contains("7/7")),
+        "{messages:?}"
+    );
+    assert!(r["lens"].as_str().unwrap().contains("7/7"), "{r:#}");
+    assert_eq!(r["stopped"], true, "the server exits on shutdown + exit");
+}
+
 // Fuzzing: random edits through the server, against a model of the text in UTF-16 units.
 
 /// The text as LSP sees it: UTF-16 code units, lines ended by `\n`, `\r\n` or `\r`.
