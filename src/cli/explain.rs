@@ -37,9 +37,12 @@ pub fn closest(id: &str) -> Vec<&'static str> {
 }
 
 fn wrapped(out: &mut String, text: &str, indent: &str) {
+    // Lines break at spaces only: `python3-debian12` and long paths stay whole.
     let options = textwrap::Options::new(WIDTH)
         .initial_indent(indent)
-        .subsequent_indent(indent);
+        .subsequent_indent(indent)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .break_words(false);
     for line in textwrap::wrap(text, options) {
         let _ = writeln!(out, "{line}");
     }
