@@ -564,6 +564,27 @@ fn closing_a_document_clears_its_diagnostics() {
 }
 
 #[test]
+fn a_document_closed_and_reopened_gets_the_new_text_graded_not_the_old() {
+    let pack = pack();
+    let mut c = client();
+    // The large text is still being graded when the document is closed and reopened with
+    // the same URI and version: its result must not be taken for the new text's.
+    c.open(URI, 1, &stagecraft::bench_input::large_dockerfile(5000));
+    // Long enough for the grading thread to take the job, far shorter than grading it.
+    std::thread::sleep(Duration::from_millis(5));
+    c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": URI } }),
+    );
+    c.open(URI, 1, "FROM python:3.11\n");
+    let ds = c.diagnostics(URI, 1);
+    assert_eq!(
+        ds,
+        grading::grade("FROM python:3.11\n", 1, &pack).diagnostics
+    );
+}
+
+#[test]
 fn a_client_that_goes_away_ends_the_session() {
     let c = client();
     c.open(URI, 1, "FROM python:3.11\n");

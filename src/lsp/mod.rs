@@ -25,9 +25,9 @@ use std::path::Path;
 
 use crate::pack::Pack;
 
-pub use server::{Ended, serve};
 /// The protocol types, for the fuzz target and tests that build requests.
 pub use lsp_types;
+pub use server::{Ended, serve};
 
 /// The tracks the server can grade against today. Tracks (issue 20) are wired in here and
 /// only here: `--track NAME`, and the folder `stagecraft init` wrote, choose the pack.

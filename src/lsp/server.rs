@@ -49,7 +49,8 @@ impl Ended {
 
 struct Open {
     doc: Document,
-    /// Bumped on every change: a graded result is current only if its revision matches.
+    /// The server-wide change count when this text was set: a graded result is current
+    /// only if its revision matches (the same across a close and a reopen of one URI).
     rev: u64,
     graded: Option<(u64, Graded)>,
     /// The TODO count last shown with `window/showMessage`.
@@ -85,6 +86,8 @@ pub struct Server {
     /// The client stopped reading: nothing more can be said.
     gone: bool,
     requests_sent: u64,
+    /// Counts every change to every document.
+    revisions: u64,
 }
 
 pub fn capabilities() -> ServerCapabilities {
@@ -129,6 +132,7 @@ pub fn serve(connection: Connection, pack: Pack) -> Ended {
         shut_down: false,
         gone: false,
         requests_sent: 0,
+        revisions: 0,
     };
     if let Some(end) = server.initialize() {
         return end;
@@ -285,9 +289,10 @@ impl Server {
 
     fn did_open(&mut self, p: DidOpenTextDocumentParams) {
         let item = p.text_document;
+        self.revisions += 1;
         let open = Open {
             doc: Document::new(item.text, item.version),
-            rev: 0,
+            rev: self.revisions,
             graded: None,
             shown: None,
         };
@@ -308,7 +313,8 @@ impl Server {
             return;
         };
         open.doc.apply(p.content_changes, p.text_document.version);
-        open.rev += 1;
+        self.revisions += 1;
+        open.rev = self.revisions;
         self.schedule(&uri);
     }
 
