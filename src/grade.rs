@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::facts::{self, Facts};
 use crate::pack::{Lesson, Pack};
 use crate::rules::{self, Consequence, Outcome, Params, Status};
-use crate::syntax::{self, Diagnostic, Parsed};
+use crate::syntax::{self, Diagnostic, Instruction, Parsed};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RuleVerdict {
@@ -64,16 +64,25 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn of(text: &str, pack: &Pack) -> Analysis {
+        Analysis::with_syntax(text, pack).0
+    }
+
+    /// [`Analysis::of`], and the instructions it was read from: the language server places
+    /// its ranges and edits with their spans.
+    pub fn with_syntax(text: &str, pack: &Pack) -> (Analysis, Vec<Instruction>) {
         let mut parsed = syntax::parse(text);
         let facts = facts::derive(&parsed);
         // Views read the diagnostics and TODO markers; the instructions live on as facts.
-        parsed.instructions = Vec::new();
+        let instructions = std::mem::take(&mut parsed.instructions);
         let todos = grade(&pack.lessons, &pack.params, &facts);
-        Analysis {
-            parsed,
-            facts,
-            todos,
-        }
+        (
+            Analysis {
+                parsed,
+                facts,
+                todos,
+            },
+            instructions,
+        )
     }
 
     /// The seven best-practice checks of the `analyze` report, in report order.

@@ -59,6 +59,26 @@ enum Command {
     /// Build the baseline and your Dockerfile with Docker, measure and run both (exit 0:
     /// yours builds and serves as non-root, 1: it does not, 2: usage, 3: no Docker engine).
     Compare(cli::compare::Args),
+    /// Explain a rule: what it checks, why it matters, an example that fails and the fix,
+    /// its TODO and what failing it does (`--list`: every rule by TODO).
+    Explain {
+        /// The rule's id (SC101); `--list` lists them.
+        #[arg(required_unless_present = "list", value_name = "RULE")]
+        rule: Option<String>,
+        #[arg(long, conflicts_with = "rule")]
+        list: bool,
+    },
+    /// A language server on standard input and output: your editor shows each failing TODO
+    /// as you type (see the README for Neovim, VS Code, Helix and Emacs).
+    Lsp {
+        /// The track to grade against (today: python, the built-in pack).
+        #[arg(long, value_name = "NAME")]
+        track: Option<String>,
+        /// Accepted and ignored: clients that add it (vscode-languageclient) speak stdio,
+        /// the only transport.
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
     /// Work on lesson packs.
     Lessons {
         #[command(subcommand)]
@@ -178,6 +198,23 @@ fn run(cli: Cli) -> Output {
             };
             match cli::load_pack(pack_dir) {
                 Ok(pack) => Output::out(cli::analyze::run(&input, &pack, format), EXIT_OK),
+                Err(e) => Output::error(e),
+            }
+        }
+        Some(Command::Explain { rule, list }) => match cli::load_pack(pack_dir) {
+            Ok(pack) => match rule {
+                Some(id) if !list => cli::explain::run(&id, &pack),
+                _ => cli::explain::list(&pack),
+            },
+            Err(e) => Output::error(e),
+        },
+        // The server owns standard input and output until the client says exit.
+        Some(Command::Lsp { track, stdio: _ }) => {
+            match stagecraft::lsp::pack_for(track.as_deref(), pack_dir) {
+                Ok(pack) => Output {
+                    code: stagecraft::lsp::run_stdio(pack),
+                    ..Output::default()
+                },
                 Err(e) => Output::error(e),
             }
         }

@@ -350,3 +350,106 @@ fn analyze_json_carries_the_diagnostics() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["diagnostics"][0]["line"], 2);
 }
+
+// `stagecraft explain`
+
+/// Text with runs of whitespace made one space (explain wraps its prose).
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn explain_covers_every_rule_with_its_words_todo_and_consequence() {
+    let pack = stagecraft::pack::Pack::embedded().unwrap();
+    for rule in stagecraft::rules::ALL {
+        let o = stagecraft(&["explain", &rule.id.to_lowercase()]);
+        assert_eq!(o.status.code(), Some(0), "{}", rule.id);
+        let out = stdout(&o);
+        assert!(
+            out.starts_with(&format!("{}: {}\n", rule.id, rule.title)),
+            "{out}"
+        );
+        let words = flat(&out);
+        for prose in [rule.summary, rule.why, rule.consequence.phrase()] {
+            assert!(
+                words.contains(&flat(prose)),
+                "{}: {prose:?}\n{out}",
+                rule.id
+            );
+        }
+        for line in rule.example.lines().chain(rule.instead.lines()) {
+            assert!(
+                out.contains(&format!("    {line}\n")),
+                "{}: {line}",
+                rule.id
+            );
+        }
+        let place = stagecraft::rule_doc::placement(rule, &pack);
+        for (n, title) in place.graded_by.iter().chain(&place.advises) {
+            assert!(out.contains(&format!("TODO {n} ({title})")), "{out}");
+        }
+    }
+}
+
+#[test]
+fn explain_list_names_every_rule_once_under_its_todo() {
+    let o = stagecraft(&["explain", "--list"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for rule in stagecraft::rules::ALL {
+        let rows = out
+            .lines()
+            .filter(|l| l.trim_start().starts_with(&format!("{} ", rule.id)))
+            .count();
+        assert_eq!(rows, 1, "{}\n{out}", rule.id);
+    }
+    let headings: Vec<&str> = out.lines().filter(|l| l.starts_with("TODO ")).collect();
+    assert_eq!(headings.len(), 7, "{out}");
+    for (i, h) in headings.iter().enumerate() {
+        assert!(h.starts_with(&format!("TODO {} ", i + 1)), "{h}");
+    }
+    // SC101 sits under TODO 1, SC701 under TODO 7.
+    let under = |id: &str| {
+        out.lines()
+            .take_while(|l| !l.contains(id))
+            .filter(|l| l.starts_with("TODO "))
+            .last()
+            .map(str::to_string)
+    };
+    assert!(under("SC101").unwrap().starts_with("TODO 1 "));
+    assert!(under("SC701").unwrap().starts_with("TODO 7 "));
+}
+
+#[test]
+fn explain_an_unknown_rule_exits_2_naming_the_closest() {
+    let o = stagecraft(&["explain", "SC13"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("SC13") && err.contains("SC103"), "{err}");
+    assert!(err.contains("--list"), "{err}");
+    // No argument at all: a usage error.
+    assert_eq!(stagecraft(&["explain"]).status.code(), Some(2));
+}
+
+#[test]
+fn sarif_help_and_explain_share_one_source() {
+    let o = stagecraft(&["check", "starter/Dockerfile", "--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(!rules.is_empty());
+    for r in rules {
+        let rule = stagecraft::rules::by_id(r["id"].as_str().unwrap()).unwrap();
+        assert_eq!(r["help"]["text"], stagecraft::rule_doc::text(rule));
+        assert_eq!(r["help"]["markdown"], stagecraft::rule_doc::markdown(rule));
+        let explained = flat(&stdout(&stagecraft(&["explain", rule.id])));
+        for s in stagecraft::rule_doc::sections(rule) {
+            assert!(
+                explained.contains(&flat(s.body)),
+                "{}: {}",
+                rule.id,
+                s.heading
+            );
+        }
+    }
+}

@@ -161,18 +161,9 @@ fn sarif_rule(id: &str) -> Value {
         rules::Severity::Error => "error",
         rules::Severity::Info => "note",
     };
-    let mut help = format!(
-        "{}\n\nFails:\n{}\n\nInstead:\n{}",
-        r.why, r.example, r.instead
-    );
-    let mut markdown = format!(
-        "{}\n\nFails:\n```dockerfile\n{}\n```\n\nInstead:\n```dockerfile\n{}\n```",
-        r.why, r.example, r.instead
-    );
-    if let Some(eq) = r.equivalent {
-        let _ = write!(help, "\n\nSee also: {eq}");
-        let _ = write!(markdown, "\n\nSee also: {eq}");
-    }
+    // The same words as `stagecraft explain` and the language server's hover.
+    let help = crate::rule_doc::text(r);
+    let markdown = crate::rule_doc::markdown(r);
     json!({
         "id": r.id,
         "name": r.title,

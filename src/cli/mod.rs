@@ -5,6 +5,7 @@ pub mod autograde;
 pub mod check;
 pub mod class;
 pub mod compare;
+pub mod explain;
 pub mod validate;
 
 use std::path::Path;
