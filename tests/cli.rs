@@ -275,6 +275,8 @@ fn every_failing_rule_carries_a_consequence_and_no_passing_one_does() {
         "not-reproducible",
         "not-production",
         "portability",
+        "fragile",
+        "unclear",
     ];
     for file in [
         "starter/Dockerfile",

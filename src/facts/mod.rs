@@ -520,7 +520,18 @@ fn add_run(stage: &mut Stage, ins: &Instruction, script: &crate::shell::Script, 
         script
     };
 
-    if let Some(run) = packages::read(script, line) {
+    if let Some(mut run) = packages::read(script, line) {
+        run.lists_from = stage.state.apt_lists;
+        let lists_after = if run.cleans_cache {
+            None
+        } else if run.updates && run.manager == Manager::Apt {
+            Some(line)
+        } else {
+            stage.state.apt_lists
+        };
+        if lists_after != stage.state.apt_lists {
+            Arc::make_mut(&mut stage.state).apt_lists = lists_after;
+        }
         if run.installs && !run.packages.is_empty() && stage.state.installed.is_none() {
             Arc::make_mut(&mut stage.state).installed = Some(At {
                 value: run.packages.join(" "),

@@ -105,10 +105,29 @@ pub fn read(script: &Script, ctx: &RunContext) -> PythonWork {
                 && c.args().first().is_some_and(|a| a == "cache"))
     });
 
+    let mut exported: Vec<(String, String)> = Vec::new();
     for cmd in &script.commands {
         let name = cmd.program_name();
         let here = |p: &str| absolute(cwd.as_deref(), p);
+        // A command's own assignments (`PIPENV_VENV_IN_PROJECT=1 pipenv install`) win, then
+        // what this RUN exported (gone with the RUN), then the stage's.
+        let own = |work: &PythonWork, key: &str| {
+            let exported = exported.iter().rev().find(|(k, _)| k == key);
+            match cmd.assigned(key).or(exported.map(|(_, v)| v.as_str())) {
+                Some(v) => is_on(v),
+                None => setting(work, key),
+            }
+        };
         match name {
+            "export" => {
+                exported.extend(
+                    cmd.args()
+                        .iter()
+                        .filter_map(|a| a.split_once('='))
+                        .map(|(k, v)| (k.to_string(), v.to_string())),
+                );
+                continue;
+            }
             "cd" => {
                 if let Some(dir) = cmd.args().first() {
                     cwd = Some(here(dir));
@@ -151,7 +170,7 @@ pub fn read(script: &Script, ctx: &RunContext) -> PythonWork {
             {
                 let target = if cmd.has_flag(&["--system"]) {
                     PipTarget::System
-                } else if setting(&work, "PIPENV_VENV_IN_PROJECT") {
+                } else if own(&work, "PIPENV_VENV_IN_PROJECT") {
                     PipTarget::Venv(here(".venv"))
                 } else {
                     PipTarget::Venv(format!("{}/.local/share/virtualenvs", home(state)))
@@ -181,12 +200,13 @@ pub fn read(script: &Script, ctx: &RunContext) -> PythonWork {
                         }
                     }
                     Some("install" | "sync") => {
-                        let target = if !setting(&work, "POETRY_VIRTUALENVS_CREATE")
-                            && work_or_state_set(&work, state, "POETRY_VIRTUALENVS_CREATE")
+                        let target = if !own(&work, "POETRY_VIRTUALENVS_CREATE")
+                            && (cmd.assigned("POETRY_VIRTUALENVS_CREATE").is_some()
+                                || work_or_state_set(&work, state, "POETRY_VIRTUALENVS_CREATE"))
                         {
                             active_venv(state, &work, sourced.as_deref())
                                 .map_or(PipTarget::System, PipTarget::Venv)
-                        } else if setting(&work, "POETRY_VIRTUALENVS_IN_PROJECT") {
+                        } else if own(&work, "POETRY_VIRTUALENVS_IN_PROJECT") {
                             PipTarget::Venv(here(".venv"))
                         } else {
                             PipTarget::Venv(format!("{}/.cache/pypoetry/virtualenvs", home(state)))

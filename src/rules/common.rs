@@ -43,13 +43,18 @@ pub fn one_stage(fin: &Stage) -> Outcome {
     .because(Consequence::BiggerImage)
 }
 
-/// What the user checks say while the final stage has no USER.
+/// What the user checks say while the final stage has no USER (what that does, running as
+/// root, is the consequence's to say).
 pub fn no_user(fin: &Stage) -> Outcome {
-    Outcome::fail(
-        Some(fin.line),
-        "the final stage has no USER, so the app runs as root",
-    )
-    .because(Consequence::RunsAsRoot)
+    let how = if fin.base.variant == crate::facts::Variant::Distroless {
+        format!(
+            "the final stage has no USER, and `{}` starts as uid 0; use its `:nonroot` tag or add `USER 65532`",
+            fin.base.text
+        )
+    } else {
+        "the final stage has no USER: create a user (`RUN useradd --create-home appuser`) and add `USER appuser` before the command".to_string()
+    };
+    Outcome::fail(Some(fin.line), how).because(Consequence::RunsAsRoot)
 }
 
 /// The install that reads the exercise's requirements file, in the stage or one it starts

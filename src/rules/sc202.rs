@@ -16,32 +16,41 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn problem(run: &PackageRun) -> Option<(&'static str, Consequence)> {
+fn problem(run: &PackageRun) -> Option<(String, Consequence)> {
     use Consequence::*;
     match run.manager {
         Manager::Apk if !(run.no_cache || run.cleans_cache) => Some((
-            "apk add keeps its package index in the layer; use --no-cache (or remove /var/cache/apk/* in the same RUN)",
+            "apk add keeps its package index in the layer; use --no-cache (or remove /var/cache/apk/* in the same RUN)".into(),
             BiggerImage,
         )),
         Manager::Apk => None,
-        Manager::Apt if !run.updates => Some((
-            "apt-get install runs without apt-get update in the same RUN: the image ships no package lists, so apt stops with \"Unable to locate package\"",
-            BuildFails,
-        )),
+        Manager::Apt if !run.updates => match run.lists_from {
+            // It builds today on the lists an earlier RUN fetched; the cost comes later.
+            Some(at) => Some((
+                format!(
+                    "apt-get install runs without apt-get update in the same RUN: it installs from the lists fetched on line {at}, which go stale once that layer is cached (older versions, or \"404 Not Found\" when the mirror drops them); update and install in one RUN"
+                ),
+                NotReproducible,
+            )),
+            None => Some((
+                "apt-get install runs without apt-get update in the same RUN, and no RUN before it fetched the package lists: the image ships none, so apt stops with \"Unable to locate package\"".to_string(),
+                BuildFails,
+            )),
+        },
         Manager::Apt if !run.update_chained => Some((
-            "apt-get update and install are not joined with && (or `set -e`): a failed update goes unnoticed and the install gets stale or no packages",
+            "apt-get update and install are not joined with && (or `set -e`): a failed update goes unnoticed and the install gets stale or no packages".into(),
             NotReproducible,
         )),
         Manager::Apt if !run.assume_yes => Some((
-            "apt-get install needs -y: without it apt asks \"Do you want to continue?\", reads no answer, and aborts",
+            "apt-get install needs -y: without it apt asks \"Do you want to continue?\", reads no answer, and aborts".into(),
             BuildFails,
         )),
         Manager::Apt if !run.no_recommends => Some((
-            "apt-get install without --no-install-recommends also installs recommended packages nothing uses",
+            "apt-get install without --no-install-recommends also installs recommended packages nothing uses".into(),
             BiggerImage,
         )),
         Manager::Apt if !run.cleans_cache => Some((
-            "the RUN does not remove /var/lib/apt/lists/*, so the package lists stay in the layer",
+            "the RUN does not remove /var/lib/apt/lists/*, so the package lists stay in the layer".into(),
             BiggerImage,
         )),
         Manager::Apt => None,
@@ -109,10 +118,38 @@ mod tests {
             &RULE,
             "FROM python:3.11\nRUN set -e; apt-get update; apt-get install -y --no-install-recommends gcc; rm -rf /var/lib/apt/lists/*\n",
         );
-        assert_fails(
+        assert_fails_as(
             &RULE,
             "FROM python:3.11\nRUN apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\n",
-            "without apt-get update",
+            "no RUN before it fetched the package lists",
+            Consequence::BuildFails,
+        );
+    }
+
+    #[test]
+    fn an_install_on_lists_an_earlier_run_fetched_builds_and_goes_stale() {
+        // The starter's shape: it builds today (the lists of line 2 are there), so the cost
+        // is stale lists once line 2 is cached, not a failed build.
+        let o = assert_fails_as(
+            &RULE,
+            "FROM python:3.11\nRUN apt-get update\nRUN apt-get install -y gcc\nRUN apt-get install -y g++\n",
+            "fetched on line 2",
+            Consequence::NotReproducible,
+        );
+        assert_eq!(o.line, Some(3));
+        // Through a stage it starts from.
+        assert_fails_as(
+            &RULE,
+            "FROM python:3.11 AS base\nRUN apt-get update\nFROM base AS builder\nRUN apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\nRUN pip install --prefix=/install -r requirements.txt\nFROM python:3.11-slim\nCOPY --from=builder /install /usr/local\n",
+            "fetched on line 2",
+            Consequence::NotReproducible,
+        );
+        // Lists removed after the update are gone again.
+        assert_fails_as(
+            &RULE,
+            "FROM python:3.11\nRUN apt-get update && apt-get install -y --no-install-recommends make && rm -rf /var/lib/apt/lists/*\nRUN apt-get install -y --no-install-recommends gcc\n",
+            "Unable to locate package",
+            Consequence::BuildFails,
         );
     }
 

@@ -37,7 +37,7 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         return Outcome::fail(
             Some(c.line),
             format!(
-                "--from={}: {why}, so Docker looks for an image called `{}` and the build fails",
+                "--from={}: {why}, so Docker looks for an image called `{}`, which does not exist",
                 f.text, f.text
             ),
         )
