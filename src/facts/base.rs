@@ -33,6 +33,10 @@ pub struct Base {
     pub official_python: bool,
     /// Runs as a non-root user without a USER line (distroless `:nonroot`).
     pub nonroot: bool,
+    /// The Python the distribution's `python3` package gives, for a Debian or Ubuntu image
+    /// whose tag fixes the release (`debian:12` 3.11, `ubuntu:22.04` 3.10): a stage that
+    /// installs it runs that Python.
+    pub distro_python: Option<(u32, u32)>,
 }
 
 impl Base {
@@ -72,6 +76,7 @@ impl Base {
         } else {
             None
         };
+        let distro_python = distro_python(&image, tag_text);
         Base {
             text: image_text.to_string(),
             nonroot: distroless && tag_text.starts_with("nonroot"),
@@ -82,6 +87,7 @@ impl Base {
             variant,
             libc,
             official_python,
+            distro_python,
         }
     }
 
@@ -127,6 +133,35 @@ fn python_version(tag: &str) -> Option<(u32, u32)> {
         .take_while(char::is_ascii_digit)
         .collect();
     Some((major, minor_text.parse().ok()?))
+}
+
+/// The `python3` of a Debian or Ubuntu release, by the tag that names the release
+/// (`12`, `12.5-slim`, `bookworm-slim`, `22.04`, `jammy-20240101`).
+fn distro_python(image: &str, tag: &str) -> Option<(u32, u32)> {
+    let release = tag
+        .split(['-', '@'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let major = release.split('.').next().unwrap_or("");
+    match image.rsplit('/').next().unwrap_or(image) {
+        "debian" => match (major, release.as_str()) {
+            ("10", _) | (_, "buster") => Some((3, 7)),
+            ("11", _) | (_, "bullseye") => Some((3, 9)),
+            ("12", _) | (_, "bookworm") => Some((3, 11)),
+            ("13", _) | (_, "trixie") => Some((3, 13)),
+            _ => None,
+        },
+        "ubuntu" => match release.as_str() {
+            "18.04" | "bionic" => Some((3, 6)),
+            "20.04" | "focal" => Some((3, 8)),
+            "22.04" | "jammy" => Some((3, 10)),
+            "24.04" | "noble" | "24.10" | "oracular" => Some((3, 12)),
+            "25.04" | "plucky" => Some((3, 13)),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Debian's Python in each distroless Python image.
@@ -199,6 +234,25 @@ mod tests {
         assert!(b.official_python);
         assert_eq!((b.python, b.variant), (Some((3, 9)), Variant::Full));
         assert!(base(&format!("python@{d}")).is_pinned());
+    }
+
+    #[test]
+    fn distribution_releases_fix_their_python3() {
+        for (text, python) in [
+            ("debian:12", Some((3, 11))),
+            ("debian:bookworm-slim", Some((3, 11))),
+            ("debian:11.9-slim", Some((3, 9))),
+            ("ubuntu:22.04", Some((3, 10))),
+            ("ubuntu:24.04", Some((3, 12))),
+            ("ubuntu:noble-20240429", Some((3, 12))),
+            ("debian", None),
+            ("ubuntu:latest", None),
+            ("python:3.11", None),
+        ] {
+            assert_eq!(base(text).distro_python, python, "{text}");
+        }
+        // Not a Python until the stage installs one.
+        assert_eq!(base("debian:12").python, None);
     }
 
     #[test]

@@ -56,6 +56,8 @@ pub struct State {
     /// Every folder a COPY from the build context wrote into (and the folders above it) →
     /// the names of what it copied (`.` for the whole context).
     copied_under: HashMap<String, HashSet<String>>,
+    /// Files whose text the Dockerfile itself holds (`COPY <<EOF /app/entrypoint.sh`).
+    written: HashMap<String, Arc<str>>,
 }
 
 impl Default for State {
@@ -77,6 +79,7 @@ impl Default for State {
             apt_lists: None,
             installs_under: HashMap::new(),
             copied_under: HashMap::new(),
+            written: HashMap::new(),
         }
     }
 }
@@ -257,6 +260,17 @@ impl State {
     /// The names copied from the context into `path` or below it.
     pub fn copied_under(&self, path: &str) -> Option<&HashSet<String>> {
         self.copied_under.get(path.trim_end_matches('/'))
+    }
+
+    /// A file written with the text of a heredoc.
+    pub fn add_written(&mut self, path: &str, text: &str) {
+        self.mark_created(path);
+        self.written.insert(path.to_string(), Arc::from(text));
+    }
+
+    /// The text of a file the Dockerfile wrote, by absolute path.
+    pub fn written(&self, path: &str) -> Option<&str> {
+        self.written.get(path).map(|t| &**t)
     }
 
     pub fn add_venv(&mut self, dir: &str) {

@@ -69,6 +69,17 @@ pub fn requirements_install<'a>(
         .find(|p| p.reads(requirements_file))
 }
 
+/// Whether what the image installs is the exercise's requirements file (so the pack's
+/// list says which servers are there); a project installed from its own `pyproject.toml`,
+/// `Pipfile` or another requirements file may hold any.
+pub fn installs_pack_requirements(facts: &Facts, requirements_file: &str) -> bool {
+    let Some(build) = facts.build() else {
+        return true;
+    };
+    let mut installs = facts.installs_of(build.index).peekable();
+    installs.peek().is_none() || requirements_install(facts, build, requirements_file).is_some()
+}
+
 /// The install that matters: the one reading the requirements file, else the first that
 /// installs more than the installer itself (`pip install pipenv` is tooling).
 pub fn main_install<'a>(
@@ -81,6 +92,7 @@ pub fn main_install<'a>(
         .or_else(|| {
             facts.installs_of(stage.index).find(|p| {
                 !p.requirement_files.is_empty()
+                    || p.project.is_some()
                     || p.packages
                         .iter()
                         .any(|n| !TOOLING.contains(&crate::facts::requirement_name(n).as_str()))
