@@ -591,6 +591,24 @@ fn add_run(stage: &mut Stage, ins: &Instruction, script: &crate::shell::Script, 
                 Arc::make_mut(&mut stage.state).mark_holding(&abs);
             }
         }
+        // Any absolute path a command names may be made by it (`pip wheel -w /wheels`,
+        // `git clone … /src`, `python -m build --outdir=/dist`): never say such a folder is
+        // missing.
+        for word in cmd.args() {
+            let path = if word.starts_with('/') {
+                word.as_str()
+            } else {
+                match word.split_once("=/") {
+                    Some((_, rest)) if word.starts_with('-') => {
+                        &word[word.len() - rest.len() - 1..]
+                    }
+                    _ => continue,
+                }
+            };
+            if !path.contains(['$', '*', '?', '`']) && !stage.state.created(path) {
+                Arc::make_mut(&mut stage.state).mark_holding(path);
+            }
+        }
     }
 
     let accounts = users::read(script);

@@ -167,8 +167,19 @@ pub fn requirements_copied_first(
 }
 
 /// The one message every check that needs the packages copied gives while they are not: a
-/// learner reads it once, not once per check.
-pub fn not_delivered(build: &Stage) -> Outcome {
+/// learner reads it once, not once per check. A final stage that installs them itself still
+/// starts (while every package has a wheel); one with no install has nothing to import.
+pub fn not_delivered(facts: &Facts, build: &Stage) -> Outcome {
+    if let Some(pip) = final_installs(facts) {
+        return Outcome::fail(
+            Some(pip.line),
+            format!(
+                "the final stage installs the packages itself instead of copying them from {}: that works while every package has a prebuilt wheel, and breaks where one must be compiled, since this stage has no compilers",
+                build.label()
+            ),
+        )
+        .because(Consequence::Portability);
+    }
     Outcome::fail(
         None,
         format!(
@@ -177,6 +188,29 @@ pub fn not_delivered(build: &Stage) -> Outcome {
         ),
     )
     .because(Consequence::WontStart)
+}
+
+/// A pip (or uv, pipenv, poetry) install of the final stage or a stage it starts from: the
+/// image has packages whatever the build stage does.
+pub fn final_installs(facts: &Facts) -> Option<&PipInstall> {
+    let fin = facts.final_stage()?;
+    facts.installs_of(fin.index).next()
+}
+
+/// What not installing from the requirements file costs: nothing starts without the
+/// packages, unless the image installs them some other way (by name, a project, a wheel
+/// folder), which another build may resolve to other versions.
+pub fn missing_install_cost(facts: &Facts) -> Consequence {
+    let elsewhere = final_installs(facts).is_some()
+        || facts.delivery().is_some()
+        || facts
+            .build()
+            .is_some_and(|b| facts.installs_of(b.index).next().is_some());
+    if elsewhere {
+        Consequence::NotReproducible
+    } else {
+        Consequence::WontStart
+    }
 }
 
 /// The message every command check gives while the final stage has no command.

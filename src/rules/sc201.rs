@@ -35,10 +35,21 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         ),
         [first, ..] => {
             let lines: Vec<String> = runs.iter().map(usize::to_string).collect();
+            // What each layer keeps: the lists, where a RUN leaves them; else apt's own
+            // records (dpkg status, logs), copied into every layer that changes them.
+            let kept = if build
+                .package_runs
+                .iter()
+                .any(|r| r.updates && !r.cleans_cache)
+            {
+                "what one leaves (the package lists) stays in the image"
+            } else {
+                "each keeps its own copy of apt's records (dpkg status, logs)"
+            };
             Outcome::fail(
                 Some(*first),
                 format!(
-                    "package installs are spread over {} RUN instructions (lines {}): each is a layer of its own, and what one leaves (the package lists) stays in the image; join them into one",
+                    "package installs are spread over {} RUN instructions (lines {}): each is a layer of its own, and {kept}; join them into one",
                     runs.len(),
                     lines.join(", ")
                 ),

@@ -22,6 +22,9 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
         Err(o) => return o,
     };
     let Some(pip) = common::main_install(facts, build, &params.requirements_file) else {
+        if common::final_installs(facts).is_some() {
+            return common::not_delivered(facts, build);
+        }
         return Outcome::fail(
             Some(build.line),
             format!(
