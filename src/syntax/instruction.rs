@@ -442,13 +442,15 @@ fn exec_script(words: Vec<String>) -> Script {
     }
 }
 
+/// An exec array's words, or why Docker cannot read it with the words it was meant to have.
+type ArrayRead = Result<Vec<String>, (ExecProblem, Vec<String>)>;
+
 /// Reads a JSON array of strings as Docker does; `None` when the text is shell text (which
 /// may start with `[`: `[ "$X" = "true" ] && …` is a test command). Text meant as an array
 /// that JSON cannot read is run by Docker as a shell string, which is not what was meant:
 /// it says why, and gives the words it was meant to have (single quotes read as quotes, a
 /// trailing comment dropped).
-#[allow(clippy::type_complexity)]
-fn exec_array(text: &str) -> Option<Result<Vec<String>, (ExecProblem, Vec<String>)>> {
+fn exec_array(text: &str) -> Option<ArrayRead> {
     let text = text.trim();
     if !text.starts_with('[') {
         return None;
