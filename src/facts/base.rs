@@ -64,15 +64,24 @@ impl Base {
         } else {
             Variant::Other
         };
+        // A tag naming a Debian release (`python3.12-bookworm-slim`) says glibc.
+        let debian_tag = ["bookworm", "bullseye", "buster", "trixie"]
+            .iter()
+            .any(|r| tag_text.contains(r));
         let libc = match variant {
             Variant::Alpine => Libc::Musl,
-            Variant::Other if !matches!(image.as_str(), "debian" | "ubuntu") => Libc::Unknown,
+            Variant::Other if !matches!(image.as_str(), "debian" | "ubuntu") && !debian_tag => {
+                Libc::Unknown
+            }
             _ => Libc::Glibc,
         };
         let python = if official_python {
             python_version(tag_text)
         } else if distroless {
             distroless_python(&image)
+        } else if image.ends_with("astral-sh/uv") {
+            // uv's images with Python: `ghcr.io/astral-sh/uv:python3.12-bookworm-slim`.
+            tag_text.strip_prefix("python").and_then(python_version)
         } else {
             None
         };
@@ -234,6 +243,22 @@ mod tests {
         assert!(b.official_python);
         assert_eq!((b.python, b.variant), (Some((3, 9)), Variant::Full));
         assert!(base(&format!("python@{d}")).is_pinned());
+    }
+
+    #[test]
+    fn uv_images_name_their_python() {
+        let b = base("ghcr.io/astral-sh/uv:python3.12-bookworm-slim");
+        assert_eq!(
+            (b.python, b.libc, b.official_python),
+            (Some((3, 12)), Libc::Glibc, false)
+        );
+        let b = base("ghcr.io/astral-sh/uv:python3.11-bookworm");
+        assert_eq!((b.python, b.libc), (Some((3, 11)), Libc::Glibc));
+        assert_eq!(
+            base("ghcr.io/astral-sh/uv:python3.12-alpine").libc,
+            Libc::Musl
+        );
+        assert_eq!(base("ghcr.io/astral-sh/uv:latest").python, None);
     }
 
     #[test]
