@@ -161,8 +161,8 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
                 })
         })
         .collect();
-    let looked = match (command, dirs.first()) {
-        (Some(c), Some(d)) => format!(" where `{}` looks for it ({d})", c.shown()),
+    let looked = match (command, dirs.first(), app) {
+        (Some(c), Some(d), Some(_)) => format!(" where `{}` looks for it ({d})", c.shown()),
         _ => String::new(),
     };
     let elsewhere = match folders.first() {
