@@ -62,7 +62,13 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         Ok(b) => b,
         Err(o) => return o,
     };
-    let installs: Vec<&PackageRun> = build.package_runs.iter().filter(|r| r.installs).collect();
+    // The build stage's own installs and those of the stages it starts from (`FROM base`).
+    let mut runs: Vec<&PackageRun> = facts
+        .lineage(build.index)
+        .flat_map(|s| s.package_runs.iter())
+        .collect();
+    runs.sort_by_key(|r| r.line);
+    let installs: Vec<&PackageRun> = runs.iter().copied().filter(|r| r.installs).collect();
     if installs.is_empty() {
         return Outcome::fail(
             Some(build.line),
@@ -79,7 +85,7 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         }
     }
     Outcome::pass(
-        build.package_runs.first().map(|r| r.line),
+        runs.first().map(|r| r.line),
         "update, install and cleanup in one RUN",
     )
 }
@@ -151,6 +157,14 @@ mod tests {
             "Unable to locate package",
             Consequence::BuildFails,
         );
+    }
+
+    #[test]
+    fn a_build_stage_on_a_stage_that_installed_has_its_packages() {
+        // `FROM build AS build-venv`: the compilers came with the stage it starts from.
+        let text = "FROM debian:11-slim AS build\nRUN apt-get update && apt-get install --no-install-recommends --yes python3-venv gcc g++ && rm -rf /var/lib/apt/lists/* && python3 -m venv /venv\nFROM build AS build-venv\nRUN /venv/bin/pip install --no-cache-dir -r /requirements.txt\nFROM gcr.io/distroless/python3-debian11\nCOPY --from=build-venv /venv /venv\n";
+        assert_passes(&RULE, text);
+        assert_passes(&crate::rules::by_id("SC201").unwrap(), text);
     }
 
     #[test]
