@@ -164,7 +164,7 @@ mod tests {
         // `FROM build AS build-venv`: the compilers came with the stage it starts from.
         let text = "FROM debian:11-slim AS build\nRUN apt-get update && apt-get install --no-install-recommends --yes python3-venv gcc g++ && rm -rf /var/lib/apt/lists/* && python3 -m venv /venv\nFROM build AS build-venv\nRUN /venv/bin/pip install --no-cache-dir -r /requirements.txt\nFROM gcr.io/distroless/python3-debian11\nCOPY --from=build-venv /venv /venv\n";
         assert_passes(&RULE, text);
-        assert_passes(&crate::rules::by_id("SC201").unwrap(), text);
+        assert_passes(crate::rules::by_id("SC201").unwrap(), text);
     }
 
     #[test]
