@@ -19,6 +19,17 @@ pub struct RuleVerdict {
     pub consequence: Option<Consequence>,
 }
 
+impl RuleVerdict {
+    /// The message as every view says it: a failure ends with what failing does, once (the
+    /// rules' messages never say it themselves).
+    pub fn said(&self) -> String {
+        match self.consequence.filter(|_| !self.passed) {
+            Some(c) => c.appended_to(&self.message),
+            None => self.message.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TodoVerdict {
     pub todo: u32,
@@ -34,6 +45,11 @@ pub struct TodoVerdict {
 impl TodoVerdict {
     pub fn failing(&self) -> impl Iterator<Item = &RuleVerdict> {
         self.rules.iter().filter(|r| !r.passed)
+    }
+
+    /// The rules that pass with something worth knowing.
+    pub fn warnings(&self) -> impl Iterator<Item = &RuleVerdict> {
+        self.rules.iter().filter(|r| r.status == Status::Warn)
     }
 
     /// The failing rules with one entry per distinct message: checks that fail for the

@@ -23,6 +23,9 @@ pub struct ShellCommand {
     /// The words, with leading `VAR=value` assignments, `sudo`, `exec` and shell keywords
     /// (`then`, `do`, `!`) removed.
     pub words: Vec<String>,
+    /// The leading `VAR=value` assignments: the command's own environment
+    /// (`PIPENV_VENV_IN_PROJECT=1 pipenv install`).
+    pub assignments: Vec<(String, String)>,
 }
 
 impl ShellCommand {
@@ -55,6 +58,15 @@ impl ShellCommand {
     /// The value of an option: `--bind X`, `--bind=X`, `-b X`, `-bX`.
     pub fn option_value(&self, names: &[&str]) -> Option<&str> {
         option_value(self.args(), names)
+    }
+
+    /// The value a leading assignment gives `name` for this command alone.
+    pub fn assigned(&self, name: &str) -> Option<&str> {
+        self.assignments
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -378,7 +390,14 @@ fn push_command(script: &mut Script, joiner: Joiner, mut words: Vec<String>) {
                 || matches!(w.as_str(), "sudo" | "exec" | "command" | "env" | "nohup")
         })
         .count();
-    words.drain(..skip);
+    let assignments = words
+        .drain(..skip)
+        .filter_map(|w| {
+            w.split_once('=')
+                .filter(|_| is_assignment(&w))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        })
+        .collect();
     while words.last().is_some_and(|w| CLOSERS.contains(&w.as_str())) {
         words.pop();
     }
@@ -397,7 +416,11 @@ fn push_command(script: &mut Script, joiner: Joiner, mut words: Vec<String>) {
     } else {
         joiner
     };
-    script.commands.push(ShellCommand { joiner, words });
+    script.commands.push(ShellCommand {
+        joiner,
+        words,
+        assignments,
+    });
 }
 
 /// `NAME=value`: an assignment, not a program.

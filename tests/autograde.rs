@@ -48,6 +48,18 @@ fn junit_has_a_testcase_per_todo_and_failures_carry_the_rule_messages() {
         "{text}"
     );
     assert_eq!(failure.attribute("type"), Some("SC701"));
+    // The consequence is said once, after the message.
+    assert!(
+        text.contains("write it as a JSON array (not fit for production)\n"),
+        "{text}"
+    );
+    // SC703 passes TODO 7 with a warning: it is carried as one, in the testcase's output.
+    let out = cases[6]
+        .children()
+        .find(|n| n.has_tag_name("system-out"))
+        .and_then(|n| n.text())
+        .unwrap_or_default();
+    assert!(out.starts_with("SC703 (warning) line 57: "), "{out:?}");
 
     let o = stagecraft(&["check", "solutions/venv.Dockerfile", "--format", "junit"]);
     assert_eq!(o.status.code(), Some(0));
@@ -103,6 +115,17 @@ fn github_annotations_point_at_the_lines() {
         out.contains("::error file=starter/Dockerfile,line=57,title=TODO 7 "),
         "{out}"
     );
+    // Plain `check` shows SC703 as a warning on the starter; so does GitHub.
+    assert!(
+        out.contains("::warning file=starter/Dockerfile,line=57,title=TODO 7 A production command (SC703)::where `python app.py` listens"),
+        "{out}"
+    );
+    // Each annotation says its consequence once: the runs-as-root message does not say it too.
+    let root = errors
+        .iter()
+        .find(|l| l.contains("(SC601"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(root.matches("runs as root").count(), 1, "{root}");
     assert!(out.ends_with("::notice file=starter/Dockerfile,title=stagecraft::0/7 TODOs pass\n"));
     let ok = stdout(&stagecraft(&[
         "check",
@@ -140,7 +163,7 @@ fn validate(log: &Value) {
 }
 
 #[test]
-fn sarif_is_valid_with_one_result_per_failing_rule() {
+fn sarif_is_valid_with_one_result_per_failing_or_warning_rule() {
     let log = sarif("starter/Dockerfile");
     validate(&log);
     let run = &log["runs"][0];
@@ -160,12 +183,21 @@ fn sarif_is_valid_with_one_result_per_failing_rule() {
         .collect();
     failing.sort();
     failing.dedup();
-    let mut ids: Vec<String> = results
-        .iter()
-        .map(|r| r["ruleId"].as_str().unwrap().to_string())
-        .collect();
-    ids.sort();
-    assert_eq!(ids, failing);
+    let ids_at = |level: &str| {
+        let mut ids: Vec<String> = results
+            .iter()
+            .filter(|r| r["level"] == level)
+            .map(|r| r["ruleId"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids_at("error"), failing);
+    // The starter's SC703 passes with a warning (where `python app.py` listens is the app's
+    // business): a warning result, as plain `check` shows it.
+    assert_eq!(ids_at("warning"), vec!["SC703".to_string()]);
+    let sc703 = results.iter().find(|r| r["ruleId"] == "SC703").unwrap();
+    assert!(sc703["properties"].get("consequence").is_none(), "{sc703}");
     let sc701 = results.iter().find(|r| r["ruleId"] == "SC701").unwrap();
     assert_eq!(
         sc701["locations"][0]["physicalLocation"]["region"]["startLine"],

@@ -236,6 +236,84 @@ fn a_broken_line_is_reported_as_an_error_with_its_place() {
     assert!(out.contains("✓ TODO 1"), "the rest is still graded:\n{out}");
 }
 
+/// A learner at 7/7 without a HEALTHCHECK (no lesson teaches one) is not told they failed
+/// without being told it lies beyond the exercise, and is shown one that works on
+/// python:3.11-slim. The excluded list holds only what the final image lacks, and the build
+/// commands use the folder that holds the app as the context.
+#[test]
+fn analyze_agrees_with_the_tutorial_at_seven_of_seven() {
+    let dir = tempfile::tempdir().unwrap();
+    let lab = dir.path().join("lab");
+    std::fs::create_dir(&lab).unwrap();
+    let text = std::fs::read_to_string("solutions/venv.Dockerfile").unwrap();
+    let text: String = text
+        .lines()
+        .filter(|l| !l.starts_with("HEALTHCHECK"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(lab.join("Dockerfile"), &text).unwrap();
+    std::fs::write(lab.join("app.py"), "app = None\n").unwrap();
+    let file = lab.join("Dockerfile");
+    assert_eq!(
+        stagecraft(&["check", file.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+    let out = stdout(&stagecraft(&["analyze", file.to_str().unwrap()]));
+    assert!(out.contains("Score: 6/7 checks passed"), "{out}");
+    assert!(
+        out.contains("❌ Health Check: no HEALTHCHECK in the final stage (beyond the exercise: no lesson asks for it; see the next step below)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("All 7 TODOs of the exercise pass; what is left goes beyond it."),
+        "{out}"
+    );
+    assert!(
+        out.contains("HEALTHCHECK --interval=30s --timeout=3s CMD python -c \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:5000/status', timeout=2)\""),
+        "{out}"
+    );
+    // The virtualenv is copied into the final image: not "excluded".
+    let excluded = out
+        .split("Excluded from final image:")
+        .nth(1)
+        .and_then(|s| s.split("(estimates").next())
+        .unwrap();
+    assert!(excluded.contains("gcc (in builder)"), "{excluded}");
+    assert!(!excluded.contains("virtualenv"), "{excluded}");
+    // The context is the folder with app.py, not wherever the command was run.
+    let lab_shown = lab.display().to_string();
+    assert!(
+        out.contains(&format!(
+            "docker build -t flask-demo:multistage -f {} {lab_shown}",
+            file.display()
+        )),
+        "{out}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(
+        &stagecraft(&["analyze", file.to_str().unwrap(), "--format", "json"]).stdout,
+    )
+    .unwrap();
+    assert_eq!(json["todos_passed"], 7);
+    assert_eq!(json["checks"][4]["beyond_exercise"], true);
+    assert_eq!(json["context"], lab_shown.as_str());
+    assert!(
+        json["next_step"]["example"]
+            .as_str()
+            .unwrap()
+            .starts_with("HEALTHCHECK")
+    );
+
+    // Where no folder at hand holds app.py, the commands say so.
+    let out = stdout(&stagecraft(&["analyze", "solutions/venv.Dockerfile"]));
+    assert!(
+        out.contains("# app.py is not in solutions: run these with the folder that holds app.py"),
+        "{out}"
+    );
+    // The starter is not offered a next step it is far from.
+    let out = stdout(&stagecraft(&["analyze", "starter/Dockerfile"]));
+    assert!(!out.contains("Next step"), "{out}");
+}
+
 /// The tutorial calls every reference solution complete; `analyze` agrees (each has a
 /// HEALTHCHECK, as pack.yaml says).
 #[test]
@@ -275,6 +353,8 @@ fn every_failing_rule_carries_a_consequence_and_no_passing_one_does() {
         "not-reproducible",
         "not-production",
         "portability",
+        "fragile",
+        "unclear",
     ];
     for file in [
         "starter/Dockerfile",

@@ -1,6 +1,7 @@
 //! `stagecraft analyze`: the report of seeds 002/003, every section derived from facts.
 
 use std::fmt::Write;
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -24,6 +25,17 @@ struct Check {
     title: String,
     passed: bool,
     message: String,
+    /// The check asks for more than the exercise teaches: a file can pass every TODO and
+    /// still fail it.
+    beyond_exercise: bool,
+}
+
+/// What to add next, with an example that works on the exercise's runtime image.
+#[derive(Serialize)]
+struct NextStep {
+    check: String,
+    why: String,
+    example: String,
 }
 
 #[derive(Serialize)]
@@ -34,6 +46,15 @@ struct Report {
     checks: Vec<Check>,
     score: usize,
     total: usize,
+    /// The exercise's TODOs this file passes, of how many.
+    todos_passed: usize,
+    todos_total: usize,
+    next_step: Option<NextStep>,
+    /// The folder the build commands use as the context: the one that holds the app.
+    context: String,
+    /// What is missing there, when no folder at hand holds the app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context_note: Option<String>,
     sizes: Comparison,
     build_commands: Vec<String>,
     takeaways: Vec<String>,
@@ -44,27 +65,66 @@ fn report(input: &Input, pack: &Pack) -> (Report, Facts) {
     let analysis = Analysis::of(&input.text, pack);
     let facts = &analysis.facts;
     let stage_sizes = sizes::estimate(facts, &pack.params);
+    let all_todos = analysis.passed() == analysis.todos.len();
     let checks: Vec<Check> = analysis
         .best_practices(&pack.params)
         .into_iter()
-        .map(|v| Check {
-            id: v.id,
-            title: v.title,
-            passed: v.passed,
-            message: v.message,
+        .map(|v| {
+            // Beyond the exercise: no lesson teaches it (HEALTHCHECK, here), or the file
+            // passes every TODO and still fails it.
+            let beyond = !v.passed && (all_todos || !taught(pack, &v.id));
+            let message = if beyond {
+                format!(
+                    "{} (beyond the exercise: {}{})",
+                    v.message,
+                    if taught(pack, &v.id) {
+                        "the seven TODOs pass without it"
+                    } else {
+                        "no lesson asks for it"
+                    },
+                    if all_todos && v.id == "SC805" {
+                        "; see the next step below"
+                    } else {
+                        ""
+                    }
+                )
+            } else {
+                v.message
+            };
+            Check {
+                id: v.id,
+                title: v.title,
+                passed: v.passed,
+                message,
+                beyond_exercise: beyond,
+            }
         })
         .collect();
     let score = checks.iter().filter(|c| c.passed).count();
-    let build_name = facts.build().and_then(|b| b.name.clone());
     let port = pack.params.port;
+    let next_step = checks
+        .iter()
+        .find(|c| all_todos && c.beyond_exercise && c.id == "SC805")
+        .map(|c| NextStep {
+            check: c.title.clone(),
+            why: "python:3.11-slim has no curl; Python itself can ask the app for /status".into(),
+            example: format!(
+                "HEALTHCHECK --interval=30s --timeout=3s CMD python -c \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:{port}/status', timeout=2)\""
+            ),
+        });
+    let build_name = facts.build().and_then(|b| b.name.clone());
+    let (context, context_note) = context_folder(input, facts, pack);
+    let file = if input.name == "<stdin>" {
+        "-".to_string()
+    } else {
+        input.name.clone()
+    };
     let mut build_commands = vec![format!(
-        "docker build -t {IMAGE}:multistage -f {} .",
-        input.name
+        "docker build -t {IMAGE}:multistage -f {file} {context}"
     )];
     if let Some(name) = &build_name {
         build_commands.push(format!(
-            "docker build --target {name} -t {IMAGE}:{name} -f {} .",
-            input.name
+            "docker build --target {name} -t {IMAGE}:{name} -f {file} {context}"
         ));
     }
     build_commands.push(format!(
@@ -90,6 +150,11 @@ fn report(input: &Input, pack: &Pack) -> (Report, Facts) {
         total: checks.len(),
         checks,
         score,
+        todos_passed: analysis.passed(),
+        todos_total: analysis.todos.len(),
+        next_step,
+        context,
+        context_note,
         sizes: sizes::compare(facts, &pack.params),
         build_commands,
         takeaways,
@@ -101,6 +166,74 @@ fn report(input: &Input, pack: &Pack) -> (Report, Facts) {
             .collect(),
     };
     (report, analysis.facts)
+}
+
+/// Whether a lesson of the pack grades or teaches what a best-practice check asks: its
+/// keyword is in a lesson, or a lesson's rules overlap the check's ground. HEALTHCHECK is
+/// in no lesson of the Flask pack.
+fn taught(pack: &Pack, id: &str) -> bool {
+    let keyword = match id {
+        "SC805" => "HEALTHCHECK",
+        // The other six are what the TODOs themselves grade.
+        _ => return true,
+    };
+    pack.lessons.iter().any(|l| {
+        [&l.goal, &l.explanation, &l.solution]
+            .iter()
+            .any(|t| t.contains(keyword))
+            || l.hints.iter().any(|h| h.contains(keyword))
+    })
+}
+
+/// The build context for the printed commands: the Dockerfile's folder, or the current one,
+/// whichever holds the app the command runs (else the pack's app file). When neither does,
+/// the Dockerfile's folder and a note saying what is missing there.
+fn context_folder(input: &Input, facts: &Facts, pack: &Pack) -> (String, Option<String>) {
+    let app: Vec<String> = match facts
+        .final_stage()
+        .and_then(|f| f.command.as_ref())
+        .and_then(|c| c.app.as_ref())
+    {
+        Some(app) => app.candidates(),
+        None => pack.params.app_files.clone(),
+    };
+    let holds = |dir: &Path| {
+        app.iter().any(|a| {
+            let a = a.trim_start_matches("./").trim_end_matches('/');
+            dir.join(a).exists()
+        })
+    };
+    let file_dir = if input.name == "<stdin>" {
+        None
+    } else {
+        Path::new(&input.name).parent().map(Path::to_path_buf)
+    };
+    let shown = |p: &Path| {
+        let s = p.display().to_string();
+        if s.is_empty() { ".".to_string() } else { s }
+    };
+    if let Some(dir) = &file_dir {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir.as_path()
+        };
+        if holds(dir) {
+            return (shown(dir), None);
+        }
+    }
+    if holds(Path::new(".")) {
+        return (".".into(), None);
+    }
+    let dir = file_dir.as_deref().map_or(".".to_string(), shown);
+    let want = app.first().map_or("app.py", String::as_str);
+    (
+        dir.clone(),
+        Some(format!(
+            "{want} is not in {dir}: run these with the folder that holds {want} and {} as the context (the tutorial's lab folder has them)",
+            pack.params.requirements_file
+        )),
+    )
 }
 
 pub fn run(input: &Input, pack: &Pack, format: Format) -> String {
@@ -132,6 +265,20 @@ pub fn run(input: &Input, pack: &Pack, format: Format) -> String {
         let _ = writeln!(o, "   {mark} {}: {}", c.title, c.message);
     }
     let _ = writeln!(o, "\n   Score: {}/{} checks passed", r.score, r.total);
+    if r.todos_passed == r.todos_total && r.score < r.total {
+        let _ = writeln!(
+            o,
+            "   All {} TODOs of the exercise pass; what is left goes beyond it.",
+            r.todos_total
+        );
+    }
+    if let Some(step) = &r.next_step {
+        let _ = writeln!(
+            o,
+            "\n   ➡️  Next step: a {}. {}:\n   {}",
+            step.check, step.why, step.example
+        );
+    }
 
     let s = &r.sizes;
     let py = &s.python;
@@ -179,6 +326,11 @@ pub fn run(input: &Input, pack: &Pack, format: Format) -> String {
     );
 
     let _ = writeln!(o, "\n🛠️  Build Commands:\n{RULE_LINE}");
+    if let Some(note) = &r.context_note {
+        // The app is in neither folder the commands could use: say so rather than print a
+        // command whose context lacks it.
+        let _ = writeln!(o, "   # {note}\n");
+    }
     let comments = [
         "Build the full image",
         "Build only the build stage (for debugging)",

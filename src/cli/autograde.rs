@@ -9,18 +9,20 @@ use serde_json::{Value, json};
 
 use crate::grade::{Analysis, RuleVerdict};
 use crate::pack::Pack;
-use crate::rules;
+use crate::rules::{self, Status};
 use crate::syntax::{Diagnostic, DiagnosticLevel};
 pub use crate::text::escape_markup;
 
-/// A failing rule as one line: `SC101 line 14: message (the build fails)`.
+/// A failing rule as one line: `SC101 line 14: message (the build fails)`; a warning as
+/// `SC703 (warning) line 57: message`.
 fn rule_line(r: &RuleVerdict) -> String {
     let at = r.line.map(|l| format!(" line {l}")).unwrap_or_default();
-    let cost = r
-        .consequence
-        .map(|c| format!(" ({})", c.phrase()))
-        .unwrap_or_default();
-    format!("{}{at}: {}{cost}", r.id, r.message)
+    let warning = if r.status == Status::Warn {
+        " (warning)"
+    } else {
+        ""
+    };
+    format!("{}{warning}{at}: {}", r.id, r.said())
 }
 
 /// JUnit XML: a testsuite for the file, a testcase per TODO; a failing TODO's failure
@@ -53,8 +55,23 @@ pub fn junit(file: &str, analysis: &Analysis, diagnostics: &[&Diagnostic]) -> St
             e(&name),
             e(file)
         );
+        // Warnings pass the TODO; they go to the testcase's own output, as JUnit readers
+        // show it beside a passing or failing case.
+        let warnings: Vec<String> = todo.warnings().map(rule_line).collect();
+        let warned = if warnings.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "\n      <system-out>{}</system-out>",
+                e(&warnings.join("\n"))
+            )
+        };
         if todo.passed {
-            out.push_str("/>\n");
+            if warned.is_empty() {
+                out.push_str("/>\n");
+            } else {
+                let _ = writeln!(out, ">{warned}\n    </testcase>");
+            }
             continue;
         }
         let failing: Vec<&RuleVerdict> = todo.failing().collect();
@@ -62,7 +79,7 @@ pub fn junit(file: &str, analysis: &Analysis, diagnostics: &[&Diagnostic]) -> St
         let body: Vec<String> = failing.iter().map(|r| rule_line(r)).collect();
         let _ = writeln!(
             out,
-            ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
+            ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>{warned}\n    </testcase>",
             e(&first),
             e(failing.first().map_or("", |r| r.id.as_str())),
             e(&body.join("\n"))
@@ -92,7 +109,8 @@ fn gh_property(text: &str) -> String {
 }
 
 /// GitHub Actions workflow commands: an `::error` annotation per failing rule (on its
-/// line) and per syntax error, then a `::notice` with the count.
+/// line) and per syntax error, a `::warning` per rule that passes with a warning, then a
+/// `::notice` with the count.
 pub fn github(file: &str, analysis: &Analysis, diagnostics: &[&Diagnostic]) -> String {
     let mut out = String::new();
     let f = gh_property(file);
@@ -114,15 +132,21 @@ pub fn github(file: &str, analysis: &Analysis, diagnostics: &[&Diagnostic]) -> S
         for (ids, r) in todo.distinct_failures() {
             let line = r.line.map(|l| format!(",line={l}")).unwrap_or_default();
             let title = format!("TODO {} {} ({})", todo.todo, todo.title, ids.join(", "));
-            let cost = r
-                .consequence
-                .map(|c| format!(" ({})", c.phrase()))
-                .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "::error file={f}{line},title={}::{}",
                 gh_property(&title),
-                gh_data(&format!("{}{cost}", r.message))
+                gh_data(&r.said())
+            );
+        }
+        for r in todo.warnings() {
+            let line = r.line.map(|l| format!(",line={l}")).unwrap_or_default();
+            let title = format!("TODO {} {} ({})", todo.todo, todo.title, r.id);
+            let _ = writeln!(
+                out,
+                "::warning file={f}{line},title={}::{}",
+                gh_property(&title),
+                gh_data(&r.message)
             );
         }
     }
@@ -179,7 +203,8 @@ fn sarif_rule(id: &str) -> Value {
 }
 
 /// SARIF 2.1.0: the rules the pack grades with as the driver's rules, and one result per
-/// failing rule (a rule that fails several TODOs once, naming them all).
+/// failing rule (level `error`) or rule passing with a warning (level `warning`); a rule
+/// that fails several TODOs once, naming them all.
 pub fn sarif(file: &str, analysis: &Analysis, pack: &Pack) -> String {
     let mut ids: Vec<&str> = Vec::new();
     for lesson in &pack.lessons {
@@ -189,11 +214,11 @@ pub fn sarif(file: &str, analysis: &Analysis, pack: &Pack) -> String {
             }
         }
     }
-    // Rule id → (the first failing verdict, the TODOs it fails).
+    // Rule id → (the first failing or warning verdict, the TODOs it is about).
     let mut failing: BTreeMap<&str, (&RuleVerdict, Vec<u32>)> = BTreeMap::new();
     let mut order: Vec<&str> = Vec::new();
     for todo in &analysis.todos {
-        for r in todo.failing() {
+        for r in todo.rules.iter().filter(|r| r.status != Status::Pass) {
             let entry = failing.entry(&r.id).or_insert_with(|| {
                 order.push(&r.id);
                 (r, Vec::new())
@@ -228,12 +253,17 @@ pub fn sarif(file: &str, analysis: &Analysis, pack: &Pack) -> String {
                 properties["consequence"] = json!(c.id());
                 properties["consequencePhrase"] = json!(c.phrase());
             }
+            let level = if r.status == Status::Warn {
+                "warning"
+            } else {
+                "error"
+            };
             json!({
                 "ruleId": id,
                 "ruleIndex": index,
-                "level": "error",
+                "level": level,
                 "kind": "fail",
-                "message": { "text": r.message },
+                "message": { "text": r.said() },
                 "locations": [location],
                 "properties": properties,
             })

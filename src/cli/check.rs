@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{EXIT_FAILING, EXIT_OK, Format, Input, autograde};
 use crate::grade::Analysis;
 use crate::pack::Pack;
-use crate::rules::{Consequence, Status};
+use crate::rules::Consequence;
 use crate::syntax::{Diagnostic, DiagnosticLevel};
 
 #[derive(Serialize)]
@@ -148,13 +148,14 @@ fn text(input: &Input, analysis: &Analysis, diagnostics: &[&Diagnostic]) -> Stri
                     let _ = writeln!(out, "    {ids} (same as {first} above)");
                 }
                 None => {
-                    let _ = writeln!(out, "    {ids} {at}{}", r.message);
+                    let _ = writeln!(out, "    {ids} {at}{}", r.said());
                     said.push((&r.message, r.line, ids));
                 }
             }
         }
-        for r in todo.rules.iter().filter(|r| r.status == Status::Warn) {
-            let _ = writeln!(out, "    {} (warning) {}", r.id, r.message);
+        for r in todo.warnings() {
+            let at = r.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+            let _ = writeln!(out, "    {} (warning) {at}{}", r.id, r.message);
         }
     }
     let _ = writeln!(

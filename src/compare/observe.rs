@@ -209,7 +209,7 @@ fn one(
                 ),
             ),
         },
-        NotReproducible | NotProduction | Portability => {
+        NotReproducible | NotProduction | Portability | Fragile | Unclear => {
             (None, "one build on one machine cannot tell".into())
         }
     }
@@ -341,6 +341,8 @@ pub fn predicted(c: Consequence) -> &'static str {
         Consequence::NotReproducible => "predicted builds that are not reproducible",
         Consequence::NotProduction => "predicted it would not be fit for production",
         Consequence::Portability => "predicted it would break on other platforms",
+        Consequence::Fragile => "predicted a later edit could break it",
+        Consequence::Unclear => "predicted it would be harder to read",
     }
 }
 
@@ -551,7 +553,10 @@ mod tests {
         assert_eq!(json["predictions"][0]["consequence"], "bigger-image");
         assert_eq!(json["predictions"][0]["observed"], true);
         assert_eq!(json["unpredicted"][0]["consequence"], "runs-as-root");
-        assert_eq!(json["observed"].as_array().unwrap().len(), 9);
+        assert_eq!(
+            json["observed"].as_array().unwrap().len(),
+            Consequence::ALL.len()
+        );
         assert!(
             json["observed"][6]["observed"].is_null(),
             "not-reproducible"

@@ -33,6 +33,10 @@ pub struct Base {
     pub official_python: bool,
     /// Runs as a non-root user without a USER line (distroless `:nonroot`).
     pub nonroot: bool,
+    /// The Python the distribution's `python3` package gives, for a Debian or Ubuntu image
+    /// whose tag fixes the release (`debian:12` 3.11, `ubuntu:22.04` 3.10): a stage that
+    /// installs it runs that Python.
+    pub distro_python: Option<(u32, u32)>,
 }
 
 impl Base {
@@ -60,18 +64,28 @@ impl Base {
         } else {
             Variant::Other
         };
+        // A tag naming a Debian release (`python3.12-bookworm-slim`) says glibc.
+        let debian_tag = ["bookworm", "bullseye", "buster", "trixie"]
+            .iter()
+            .any(|r| tag_text.contains(r));
         let libc = match variant {
             Variant::Alpine => Libc::Musl,
-            Variant::Other if !matches!(image.as_str(), "debian" | "ubuntu") => Libc::Unknown,
+            Variant::Other if !matches!(image.as_str(), "debian" | "ubuntu") && !debian_tag => {
+                Libc::Unknown
+            }
             _ => Libc::Glibc,
         };
         let python = if official_python {
             python_version(tag_text)
         } else if distroless {
             distroless_python(&image)
+        } else if image.ends_with("astral-sh/uv") {
+            // uv's images with Python: `ghcr.io/astral-sh/uv:python3.12-bookworm-slim`.
+            tag_text.strip_prefix("python").and_then(python_version)
         } else {
             None
         };
+        let distro_python = distro_python(&image, tag_text);
         Base {
             text: image_text.to_string(),
             nonroot: distroless && tag_text.starts_with("nonroot"),
@@ -82,6 +96,7 @@ impl Base {
             variant,
             libc,
             official_python,
+            distro_python,
         }
     }
 
@@ -127,6 +142,35 @@ fn python_version(tag: &str) -> Option<(u32, u32)> {
         .take_while(char::is_ascii_digit)
         .collect();
     Some((major, minor_text.parse().ok()?))
+}
+
+/// The `python3` of a Debian or Ubuntu release, by the tag that names the release
+/// (`12`, `12.5-slim`, `bookworm-slim`, `22.04`, `jammy-20240101`).
+fn distro_python(image: &str, tag: &str) -> Option<(u32, u32)> {
+    let release = tag
+        .split(['-', '@'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let major = release.split('.').next().unwrap_or("");
+    match image.rsplit('/').next().unwrap_or(image) {
+        "debian" => match (major, release.as_str()) {
+            ("10", _) | (_, "buster") => Some((3, 7)),
+            ("11", _) | (_, "bullseye") => Some((3, 9)),
+            ("12", _) | (_, "bookworm") => Some((3, 11)),
+            ("13", _) | (_, "trixie") => Some((3, 13)),
+            _ => None,
+        },
+        "ubuntu" => match release.as_str() {
+            "18.04" | "bionic" => Some((3, 6)),
+            "20.04" | "focal" => Some((3, 8)),
+            "22.04" | "jammy" => Some((3, 10)),
+            "24.04" | "noble" | "24.10" | "oracular" => Some((3, 12)),
+            "25.04" | "plucky" => Some((3, 13)),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Debian's Python in each distroless Python image.
@@ -199,6 +243,41 @@ mod tests {
         assert!(b.official_python);
         assert_eq!((b.python, b.variant), (Some((3, 9)), Variant::Full));
         assert!(base(&format!("python@{d}")).is_pinned());
+    }
+
+    #[test]
+    fn uv_images_name_their_python() {
+        let b = base("ghcr.io/astral-sh/uv:python3.12-bookworm-slim");
+        assert_eq!(
+            (b.python, b.libc, b.official_python),
+            (Some((3, 12)), Libc::Glibc, false)
+        );
+        let b = base("ghcr.io/astral-sh/uv:python3.11-bookworm");
+        assert_eq!((b.python, b.libc), (Some((3, 11)), Libc::Glibc));
+        assert_eq!(
+            base("ghcr.io/astral-sh/uv:python3.12-alpine").libc,
+            Libc::Musl
+        );
+        assert_eq!(base("ghcr.io/astral-sh/uv:latest").python, None);
+    }
+
+    #[test]
+    fn distribution_releases_fix_their_python3() {
+        for (text, python) in [
+            ("debian:12", Some((3, 11))),
+            ("debian:bookworm-slim", Some((3, 11))),
+            ("debian:11.9-slim", Some((3, 9))),
+            ("ubuntu:22.04", Some((3, 10))),
+            ("ubuntu:24.04", Some((3, 12))),
+            ("ubuntu:noble-20240429", Some((3, 12))),
+            ("debian", None),
+            ("ubuntu:latest", None),
+            ("python:3.11", None),
+        ] {
+            assert_eq!(base(text).distro_python, python, "{text}");
+        }
+        // Not a Python until the stage installs one.
+        assert_eq!(base("debian:12").python, None);
     }
 
     #[test]

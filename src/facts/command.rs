@@ -2,6 +2,8 @@
 //! once: which program runs, whether it is a server and of which kind, which app it serves,
 //! and where it listens.
 
+use super::At;
+use super::base::{Base, Variant};
 use super::state::State;
 use crate::shell::{self, option_value};
 use crate::syntax::{Command, ExecProblem, Form};
@@ -23,13 +25,16 @@ pub enum AppRef {
     Module(String),
     /// `python main.py` → `main.py`.
     File(String),
+    /// `["./start.sh"]`: a script whose text the Dockerfile does not hold, so what it serves
+    /// cannot be read; the script itself is what must be there.
+    Script(String),
 }
 
 impl AppRef {
     /// The files or folders that hold it: `app` → `app.py`, `app/`.
     pub fn candidates(&self) -> Vec<String> {
         match self {
-            AppRef::File(f) => vec![f.clone()],
+            AppRef::File(f) | AppRef::Script(f) => vec![f.clone()],
             AppRef::Module(m) => {
                 let top = m.split('.').next().unwrap_or(m);
                 vec![format!("{top}.py"), format!("{top}/")]
@@ -103,16 +108,41 @@ pub struct ContainerCommand {
     pub wrapper: Option<String>,
 }
 
+impl ContainerCommand {
+    /// The command as written, for messages: `python main.py`.
+    pub fn shown(&self) -> String {
+        self.words.join(" ")
+    }
+}
+
 /// A script an ENTRYPOINT runs before handing over to CMD.
 fn is_wrapper_script(word: &str) -> bool {
     let name = basename(word).to_ascii_lowercase();
     name.ends_with(".sh") || name.contains("entrypoint") || name.contains("docker-entry")
 }
 
+/// The ENTRYPOINT an image sets for the stages built on it: distroless Python images run
+/// `python3`, so `CMD ["app.py"]` runs the app.
+fn base_entrypoint(base: &Base) -> Option<Command> {
+    (base.variant == Variant::Distroless).then(|| Command {
+        form: Form::Exec,
+        words: vec!["/usr/bin/python3".into()],
+        script: None,
+        problem: None,
+    })
+}
+
 /// Combines ENTRYPOINT and CMD as Docker does: a shell-form ENTRYPOINT ignores CMD; an
-/// exec ENTRYPOINT takes CMD's words as arguments.
-pub fn read(state: &State) -> Option<ContainerCommand> {
-    let (entry, cmd) = (state.entrypoint.as_ref(), state.cmd.as_ref());
+/// exec ENTRYPOINT takes CMD's words as arguments; without an ENTRYPOINT of the file's own,
+/// the base image's applies. An entrypoint script the file writes itself (`COPY <<EOF
+/// /app/entrypoint.sh`) is read: what it runs last is the command.
+pub fn read(state: &State, base: &Base) -> Option<ContainerCommand> {
+    let inherited = base_entrypoint(base).map(|value| At { value, line: 0 });
+    let cmd = state.cmd.as_ref();
+    let entry = state
+        .entrypoint
+        .as_ref()
+        .or(inherited.as_ref().filter(|_| cmd.is_some()));
     let parts: Vec<&Command> = match (entry, cmd) {
         (Some(e), _) if e.value.form == Form::Shell => vec![&e.value],
         (Some(e), Some(c)) => vec![&e.value, &c.value],
@@ -133,10 +163,14 @@ pub fn read(state: &State) -> Option<ContainerCommand> {
     let problem = parts.iter().find_map(|p| p.problem);
     let exec_parts = form == Form::Exec || problem.is_some();
     let mut words: Vec<String> = parts.iter().flat_map(|p| p.words.iter().cloned()).collect();
+    let mut wrapper = None;
+    if let Some((script, ran)) = written_script(&words, state) {
+        wrapper = Some(script);
+        words = ran;
+    }
     // `ENTRYPOINT ["./docker-entrypoint.sh"]` with `CMD ["gunicorn", …]`: entrypoint scripts
     // set things up and end with `exec "$@"`, so the command's program is CMD's.
-    let mut wrapper = None;
-    if let [entry, cmd] = parts.as_slice()
+    else if let [entry, cmd] = parts.as_slice()
         && entry.form == Form::Exec
         && let [script] = entry.words.as_slice()
         && is_wrapper_script(script)
@@ -180,6 +214,7 @@ pub fn read(state: &State) -> Option<ContainerCommand> {
     let mut program = basename(&first).to_string();
     let mut args: Vec<String> = words.get(1..).unwrap_or(&[]).to_vec();
     let mut interpreter = None;
+    let mut by_module = false;
     if program.starts_with("python") {
         interpreter = Some(first.clone());
         let opts = args
@@ -189,6 +224,7 @@ pub fn read(state: &State) -> Option<ContainerCommand> {
         match args.get(opts).map(String::as_str) {
             Some("-m") => {
                 if let Some(module) = args.get(opts + 1) {
+                    by_module = true;
                     program = module.clone();
                     args = args.get(opts + 2..).unwrap_or(&[]).to_vec();
                 }
@@ -197,7 +233,17 @@ pub fn read(state: &State) -> Option<ContainerCommand> {
             None => {}
         }
     }
-    let (server, app, binds) = server_facts(&program, &args, interpreter.is_some(), state);
+    let (mut server, mut app, binds) = server_facts(&program, &args, interpreter.is_some(), state);
+    if app.is_none() && server.is_none() {
+        if by_module {
+            // `python -m orderdesk`: the module is the app, and Python runs it as `python
+            // app.py` would.
+            app = module_of(&program);
+            server = app.as_ref().map(|_| ServerKind::Development);
+        } else if is_wrapper_script(&first) {
+            app = Some(AppRef::Script(first.clone()));
+        }
+    }
     Some(ContainerCommand {
         line,
         form,
@@ -217,6 +263,33 @@ pub fn read(state: &State) -> Option<ContainerCommand> {
 
 fn basename(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
+}
+
+/// `["/app/entrypoint.sh", …]` or `["sh", "entrypoint.sh", …]` where the file holds the
+/// script's text: the script, and the words of what it runs last (`exec gunicorn …`), with
+/// `"$@"` standing for the words after the script.
+fn written_script(words: &[String], state: &State) -> Option<(String, Vec<String>)> {
+    let (script, after) = match words {
+        [sh, script, rest @ ..]
+            if matches!(basename(sh), "sh" | "bash" | "dash") && !script.starts_with('-') =>
+        {
+            (script, rest)
+        }
+        [script, rest @ ..] => (script, rest),
+        [] => return None,
+    };
+    let path = super::absolute(state.workdir.as_deref(), script);
+    let text = state.written(&path)?;
+    let last = shell::parse(text).commands.pop()?;
+    let mut ran = Vec::new();
+    for w in last.words {
+        if w == "$@" || w == "${@}" || w == "$*" {
+            ran.extend(after.iter().cloned());
+        } else {
+            ran.push(state.expand(&w));
+        }
+    }
+    Some((script.clone(), ran))
 }
 
 /// `tini --`, `dumb-init --`: init processes that forward signals and run the rest.
@@ -460,7 +533,8 @@ fn server_facts(
             };
             (Some(kind), app, vec![bind(address, source)])
         }
-        "flask" if args.first().is_some_and(|a| a == "run") => {
+        // `flask run`, `flask --app web run`.
+        "flask" if args.iter().any(|a| a == "run") => {
             let app = opt(&["--app", "-A"])
                 .or_else(|| env("FLASK_APP"))
                 .and_then(|m| {

@@ -333,7 +333,7 @@ pub fn derive(parsed: &Parsed) -> Facts {
     }
 
     if let Some(last) = stages.last_mut() {
-        last.command = command::read(&last.state).map(Box::new);
+        last.command = command::read(&last.state, &last.base).map(Box::new);
     }
     let needed = needed_stages(&stages);
     let mut facts = Facts {
@@ -409,7 +409,7 @@ fn last_base_use(parsed: &Parsed, referenced: &HashSet<String>) -> HashMap<Strin
 
 /// A stage is complete: read its command, and let its state go if nothing can refer to it.
 fn finish(stage: &mut Stage, referenced: &HashSet<String>) {
-    stage.command = command::read(&stage.state).map(Box::new);
+    stage.command = command::read(&stage.state, &stage.base).map(Box::new);
     let named = stage
         .name
         .as_ref()
@@ -520,7 +520,27 @@ fn add_run(stage: &mut Stage, ins: &Instruction, script: &crate::shell::Script, 
         script
     };
 
-    if let Some(run) = packages::read(script, line) {
+    if let Some(mut run) = packages::read(script, line) {
+        run.lists_from = stage.state.apt_lists;
+        let lists_after = if run.cleans_cache {
+            None
+        } else if run.updates && run.manager == Manager::Apt {
+            Some(line)
+        } else {
+            stage.state.apt_lists
+        };
+        if lists_after != stage.state.apt_lists {
+            Arc::make_mut(&mut stage.state).apt_lists = lists_after;
+        }
+        // A Debian or Ubuntu stage that installs the distribution's python3 runs that Python.
+        if stage.base.python.is_none()
+            && run.installs
+            && run
+                .names()
+                .any(|p| p == "python3" || p.starts_with("python3-") || p.starts_with("python3."))
+        {
+            stage.base.python = stage.base.distro_python;
+        }
         if run.installs && !run.packages.is_empty() && stage.state.installed.is_none() {
             Arc::make_mut(&mut stage.state).installed = Some(At {
                 value: run.packages.join(" "),
@@ -569,6 +589,24 @@ fn add_run(stage: &mut Stage, ins: &Instruction, script: &crate::shell::Script, 
             for dir in packages::positionals(cmd.args(), &["-m", "--mode"]) {
                 let abs = absolute(stage.state.workdir.as_deref(), &dir);
                 Arc::make_mut(&mut stage.state).mark_holding(&abs);
+            }
+        }
+        // Any absolute path a command names may be made by it (`pip wheel -w /wheels`,
+        // `git clone … /src`, `python -m build --outdir=/dist`): never say such a folder is
+        // missing.
+        for word in cmd.args() {
+            let path = if word.starts_with('/') {
+                word.as_str()
+            } else {
+                match word.split_once("=/") {
+                    Some((_, rest)) if word.starts_with('-') => {
+                        &word[word.len() - rest.len() - 1..]
+                    }
+                    _ => continue,
+                }
+            };
+            if !path.contains(['$', '*', '?', '`']) && !stage.state.created(path) {
+                Arc::make_mut(&mut stage.state).mark_holding(path);
             }
         }
     }
@@ -658,6 +696,18 @@ fn add_copy(
         {
             Arc::make_mut(&mut stage.state).replace_accounts(&src.state);
             stage.accounts_replaced = Some(line);
+        }
+    }
+    // `COPY <<EOF /app/entrypoint.sh`: the file's text is the heredoc's (into a folder, the
+    // file is named after the delimiter).
+    if from.is_none() {
+        for doc in &ins.heredocs {
+            let path = if dest.ends_with('/') || ins.heredocs.len() > 1 {
+                format!("{}/{}", dest_abs.trim_end_matches('/'), doc.delimiter)
+            } else {
+                dest_abs.clone()
+            };
+            Arc::make_mut(&mut stage.state).add_written(&path, &doc.body);
         }
     }
     Arc::make_mut(&mut stage.state).mark_holding(&dest_abs);

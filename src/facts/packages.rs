@@ -25,6 +25,9 @@ pub struct PackageRun {
     pub cleans_cache: bool,
     /// `apk add --no-cache`.
     pub no_cache: bool,
+    /// The line of an earlier RUN (in this stage or one it starts from) whose `apt-get
+    /// update` left package lists that are still there when this RUN starts.
+    pub lists_from: Option<usize>,
 }
 
 impl PackageRun {
@@ -40,6 +43,7 @@ impl PackageRun {
             no_recommends: false,
             cleans_cache: false,
             no_cache: false,
+            lists_from: None,
         }
     }
 

@@ -39,6 +39,19 @@ pub struct PipInstall {
     /// The virtualenv the stage created that this install passed by: the system pip filled
     /// the system Python instead.
     pub missed_venv: Option<String>,
+    /// The project itself is installed too (`pip install .`, `uv sync`, `poetry install`),
+    /// so its packages are importable from where the install went.
+    pub project: Option<ProjectInstall>,
+}
+
+/// A project installed from its source folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectInstall {
+    /// The folder holding `pyproject.toml` or `setup.py`.
+    pub dir: String,
+    /// Installed as a link to `dir` (`pip install -e`, uv's and poetry's default): the
+    /// source must stay where it is.
+    pub editable: bool,
 }
 
 impl PipInstall {
@@ -105,10 +118,29 @@ pub fn read(script: &Script, ctx: &RunContext) -> PythonWork {
                 && c.args().first().is_some_and(|a| a == "cache"))
     });
 
+    let mut exported: Vec<(String, String)> = Vec::new();
     for cmd in &script.commands {
         let name = cmd.program_name();
         let here = |p: &str| absolute(cwd.as_deref(), p);
+        // A command's own assignments (`PIPENV_VENV_IN_PROJECT=1 pipenv install`) win, then
+        // what this RUN exported (gone with the RUN), then the stage's.
+        let own = |work: &PythonWork, key: &str| {
+            let exported = exported.iter().rev().find(|(k, _)| k == key);
+            match cmd.assigned(key).or(exported.map(|(_, v)| v.as_str())) {
+                Some(v) => is_on(v),
+                None => setting(work, key),
+            }
+        };
         match name {
+            "export" => {
+                exported.extend(
+                    cmd.args()
+                        .iter()
+                        .filter_map(|a| a.split_once('='))
+                        .map(|(k, v)| (k.to_string(), v.to_string())),
+                );
+                continue;
+            }
             "cd" => {
                 if let Some(dir) = cmd.args().first() {
                     cwd = Some(here(dir));
@@ -151,7 +183,7 @@ pub fn read(script: &Script, ctx: &RunContext) -> PythonWork {
             {
                 let target = if cmd.has_flag(&["--system"]) {
                     PipTarget::System
-                } else if setting(&work, "PIPENV_VENV_IN_PROJECT") {
+                } else if own(&work, "PIPENV_VENV_IN_PROJECT") {
                     PipTarget::Venv(here(".venv"))
                 } else {
                     PipTarget::Venv(format!("{}/.local/share/virtualenvs", home(state)))
@@ -164,6 +196,7 @@ pub fn read(script: &Script, ctx: &RunContext) -> PythonWork {
                     cache_off: ctx.cache_mount || cache_cleared || pip_cache_env_off(state),
                     target,
                     missed_venv: None,
+                    project: None,
                 });
                 continue;
             }
@@ -181,12 +214,13 @@ pub fn read(script: &Script, ctx: &RunContext) -> PythonWork {
                         }
                     }
                     Some("install" | "sync") => {
-                        let target = if !setting(&work, "POETRY_VIRTUALENVS_CREATE")
-                            && work_or_state_set(&work, state, "POETRY_VIRTUALENVS_CREATE")
+                        let target = if !own(&work, "POETRY_VIRTUALENVS_CREATE")
+                            && (cmd.assigned("POETRY_VIRTUALENVS_CREATE").is_some()
+                                || work_or_state_set(&work, state, "POETRY_VIRTUALENVS_CREATE"))
                         {
                             active_venv(state, &work, sourced.as_deref())
                                 .map_or(PipTarget::System, PipTarget::Venv)
-                        } else if setting(&work, "POETRY_VIRTUALENVS_IN_PROJECT") {
+                        } else if own(&work, "POETRY_VIRTUALENVS_IN_PROJECT") {
                             PipTarget::Venv(here(".venv"))
                         } else {
                             PipTarget::Venv(format!("{}/.cache/pypoetry/virtualenvs", home(state)))
@@ -202,6 +236,14 @@ pub fn read(script: &Script, ctx: &RunContext) -> PythonWork {
                                 || state.env_on("POETRY_NO_CACHE"),
                             target,
                             missed_venv: None,
+                            // Poetry installs the project itself, as a link to its source,
+                            // unless told not to.
+                            project: (!cmd.has_flag(&["--no-root", "--only"])
+                                || cmd.has_flag(&["--only-root"]))
+                            .then(|| ProjectInstall {
+                                dir: cwd.clone().unwrap_or_else(|| "/".into()),
+                                editable: true,
+                            }),
                         });
                     }
                     _ => {}
@@ -375,6 +417,13 @@ fn read_uv(
             cache_off,
             target: PipTarget::Venv(project_env()),
             missed_venv: None,
+            // `uv sync` installs the project too, editable unless `--no-editable`.
+            project: (!cmd.has_flag(&["--no-install-project", "--only-group"])).then(|| {
+                ProjectInstall {
+                    dir: cwd.unwrap_or("/").to_string(),
+                    editable: !(cmd.has_flag(&["--no-editable"]) || state.env_on("UV_NO_EDITABLE")),
+                }
+            }),
         }),
         Some("pip") if args.get(1).is_some_and(|a| a == "install" || a == "sync") => {
             let rest = args.get(2..).unwrap_or(&[]);
@@ -397,6 +446,16 @@ fn read_uv(
     }
 }
 
+/// `.`, `./pkg`, `/src`: a folder on disk rather than a package name.
+fn is_local_path(word: &str) -> bool {
+    word == "." || word.starts_with("./") || word.starts_with('/') || word.starts_with("..")
+}
+
+/// `.[dev]` → `.`.
+fn local_dir(word: &str) -> &str {
+    word.split('[').next().unwrap_or(word)
+}
+
 fn read_pip(
     args: &[String],
     ctx: &RunContext,
@@ -413,6 +472,7 @@ fn read_pip(
         cache_off: ctx.cache_mount || pip_cache_env_off(state),
         target: PipTarget::System,
         missed_venv: None,
+        project: None,
     };
     let mut explicit: Option<PipTarget> = None;
     const VALUED: &[&str] = &[
@@ -472,8 +532,22 @@ fn read_pip(
             explicit = Some(PipTarget::Prefix(here(v)));
         } else if let Some(v) = a.strip_prefix("--target=") {
             explicit = Some(PipTarget::Target(here(v)));
+        } else if a == "-e" || a == "--editable" {
+            if is_local_path(&value) {
+                install.project = Some(ProjectInstall {
+                    dir: here(local_dir(&value)),
+                    editable: true,
+                });
+            }
+            i += 1;
         } else if VALUED.contains(&a) {
             i += 1;
+        } else if is_local_path(a) && !a.ends_with(".whl") && !a.ends_with(".tar.gz") {
+            // `pip install .`, `pip install /src[extra]`: the project in that folder.
+            install.project = Some(ProjectInstall {
+                dir: here(local_dir(a)),
+                editable: false,
+            });
         } else if !a.starts_with('-') {
             install.packages.push(a.to_string());
         }

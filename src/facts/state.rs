@@ -47,12 +47,17 @@ pub struct State {
     groups: HashMap<String, usize>,
     /// The first packages (system or Python) installed in this stage or one it starts from.
     pub installed: Option<At<String>>,
+    /// The line of the RUN whose `apt-get update` left the package lists now in the image
+    /// (none once a RUN removes /var/lib/apt/lists).
+    pub apt_lists: Option<usize>,
     /// Every install directory and every folder above one → the install (stage, index in
     /// its pip_installs), so "does copying this folder carry an install?" is one lookup.
     installs_under: HashMap<String, (usize, usize)>,
     /// Every folder a COPY from the build context wrote into (and the folders above it) →
     /// the names of what it copied (`.` for the whole context).
     copied_under: HashMap<String, HashSet<String>>,
+    /// Files whose text the Dockerfile itself holds (`COPY <<EOF /app/entrypoint.sh`).
+    written: HashMap<String, Arc<str>>,
 }
 
 impl Default for State {
@@ -71,8 +76,10 @@ impl Default for State {
             users: HashMap::new(),
             groups: HashMap::new(),
             installed: None,
+            apt_lists: None,
             installs_under: HashMap::new(),
             copied_under: HashMap::new(),
+            written: HashMap::new(),
         }
     }
 }
@@ -255,6 +262,17 @@ impl State {
         self.copied_under.get(path.trim_end_matches('/'))
     }
 
+    /// A file written with the text of a heredoc.
+    pub fn add_written(&mut self, path: &str, text: &str) {
+        self.mark_created(path);
+        self.written.insert(path.to_string(), Arc::from(text));
+    }
+
+    /// The text of a file the Dockerfile wrote, by absolute path.
+    pub fn written(&self, path: &str) -> Option<&str> {
+        self.written.get(path).map(|t| &**t)
+    }
+
     pub fn add_venv(&mut self, dir: &str) {
         if !self.is_venv(dir) {
             self.venvs.insert(dir.trim_end_matches('/').to_string());
@@ -330,16 +348,35 @@ pub fn expand(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
         out.push_str(before);
         let after = from_dollar.get(1..).unwrap_or("");
         if let Some(braced) = after.strip_prefix('{') {
-            if let Some(end) = braced.find('}') {
+            if let Some(end) = closing_brace(braced) {
                 let (inner, tail) = braced.split_at(end);
-                let (name, default) = match inner.find([':', '-']) {
-                    Some(i) => {
-                        let (n, d) = inner.split_at(i);
-                        (n, Some(d.trim_start_matches(':').trim_start_matches('-')))
-                    }
-                    None => (inner, None),
+                let name_len = inner
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(inner.len());
+                let (name, op) = inner.split_at(name_len);
+                let value = lookup(name);
+                let colon = op.starts_with(':');
+                let op_rest = op.strip_prefix(':').unwrap_or(op);
+                let expanded = match op_rest.chars().next() {
+                    None => value,
+                    // `${A:-word}`: the value, or the word when unset (or empty, with `:`).
+                    Some('-') => Some(match value {
+                        Some(v) if !(colon && v.is_empty()) => v,
+                        _ => op_rest.get(1..).unwrap_or("").to_string(),
+                    }),
+                    // `${A:+word}`: the word when set (and not empty, with `:`), else nothing;
+                    // an argument the file never sets stays as written.
+                    Some('+') => value.map(|v| {
+                        if colon && v.is_empty() {
+                            String::new()
+                        } else {
+                            op_rest.get(1..).unwrap_or("").to_string()
+                        }
+                    }),
+                    // `${A:?message}`, patterns: the value where it is known.
+                    Some(_) => value,
                 };
-                match lookup(name).or_else(|| default.map(str::to_string)) {
+                match expanded {
                     Some(v) => out.push_str(&v),
                     None => {
                         out.push_str("${");
@@ -377,6 +414,20 @@ pub fn expand(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
     out
 }
 
+/// Where the `}` closing a `${` is, nested references (`${A:+--flag ${A}}`) skipped.
+fn closing_brace(braced: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in braced.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => return Some(i),
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,6 +445,11 @@ mod tests {
         );
         assert_eq!(expand("/opt/$A/bin:$PATH", look), "/opt/x/bin:/bin");
         assert_eq!(expand("${unclosed", look), "${unclosed");
+        assert_eq!(expand("${A:+--flag ${A}}", look), "--flag ${A}");
+        assert_eq!(
+            expand("${B:+x}|${A+y}|${B-z}|${A:?no}", look),
+            "${B:+x}|y|z|x"
+        );
         assert_eq!(expand("café $A ünï", look), "café x ünï");
     }
 

@@ -298,3 +298,115 @@ fn a_base_that_is_also_copied_from_keeps_its_state() {
     );
     assert!(f.stages[0].state.created("/opt/venv"));
 }
+
+#[test]
+fn an_entrypoint_script_written_by_a_heredoc_is_read() {
+    let f = facts(
+        "FROM python:3.11-slim\nWORKDIR /app\nCOPY <<EOF ./entrypoint.sh\n#!/bin/sh\nset -e\nflask db upgrade\nexec gunicorn -b 0.0.0.0:${PORT:-5000} wsgi:app\nEOF\nENTRYPOINT [\"./entrypoint.sh\"]\n",
+    );
+    let c = f.stages[0].command.as_ref().unwrap();
+    assert_eq!(c.program, "gunicorn");
+    assert_eq!(c.app, Some(AppRef::Module("wsgi".into())));
+    assert_eq!(c.wrapper.as_deref(), Some("./entrypoint.sh"));
+    assert!(c.binds.iter().any(|b| b.address == "0.0.0.0:5000"), "{c:?}");
+    // A script that hands over with `exec "$@"` runs CMD.
+    let f = facts(
+        "FROM python:3.11-slim\nCOPY <<EOF /docker-entrypoint.sh\n#!/bin/sh\nexec \"$@\"\nEOF\nENTRYPOINT [\"sh\", \"/docker-entrypoint.sh\"]\nCMD [\"gunicorn\", \"app:app\"]\n",
+    );
+    let c = f.stages[0].command.as_ref().unwrap();
+    assert_eq!(
+        (c.program.as_str(), c.args.clone()),
+        ("gunicorn", vec!["app:app".to_string()])
+    );
+    // A script from the context cannot be read: it is what must be there.
+    let f = facts("FROM python:3.11-slim\nCOPY start.sh /\nCMD [\"/start.sh\"]\n");
+    let c = f.stages[0].command.as_ref().unwrap();
+    assert_eq!(c.app, Some(AppRef::Script("/start.sh".into())));
+}
+
+#[test]
+fn a_distroless_python_image_runs_python3_with_cmd_as_arguments() {
+    let f =
+        facts("FROM gcr.io/distroless/python3-debian12\nCMD [\"-m\", \"gunicorn\", \"app:app\"]\n");
+    let c = f.stages[0].command.as_ref().unwrap();
+    assert_eq!(c.program, "gunicorn");
+    assert_eq!(c.interpreter.as_deref(), Some("/usr/bin/python3"));
+    let f = facts("FROM gcr.io/distroless/python3-debian12\nCMD [\"app.py\"]\n");
+    let c = f.stages[0].command.as_ref().unwrap();
+    assert_eq!(c.app, Some(AppRef::File("app.py".into())));
+    // Without a CMD there is nothing to run but a prompt; an ENTRYPOINT of the file's own wins.
+    assert!(
+        facts("FROM gcr.io/distroless/python3-debian12\n").stages[0]
+            .command
+            .is_none()
+    );
+    let f = facts(
+        "FROM gcr.io/distroless/python3-debian12\nENTRYPOINT [\"/venv/bin/gunicorn\"]\nCMD [\"app:app\"]\n",
+    );
+    assert_eq!(f.stages[0].command.as_ref().unwrap().program, "gunicorn");
+}
+
+#[test]
+fn python_dash_m_names_the_module_it_runs() {
+    let f = facts("FROM python:3.11-slim\nCMD [\"python\", \"-m\", \"orderdesk\"]\n");
+    let c = f.stages[0].command.as_ref().unwrap();
+    assert_eq!(c.app, Some(AppRef::Module("orderdesk".into())));
+    assert_eq!(c.shown(), "python -m orderdesk");
+}
+
+#[test]
+fn project_installs_are_known_with_their_folder_and_mode() {
+    let f = facts(
+        "FROM python:3.12-slim\nWORKDIR /app\nRUN uv sync --frozen --no-install-project\nRUN uv sync --frozen\nRUN uv sync --no-editable\nRUN pip install .\nRUN pip install -e ./lib\nRUN poetry install --no-root\nRUN poetry install\n",
+    );
+    let projects: Vec<Option<(String, bool)>> = f.stages[0]
+        .pip_installs
+        .iter()
+        .map(|p| p.project.as_ref().map(|p| (p.dir.clone(), p.editable)))
+        .collect();
+    let at = |d: &str, e: bool| Some((d.to_string(), e));
+    assert_eq!(
+        projects,
+        vec![
+            None,
+            at("/app", true),
+            at("/app", false),
+            at("/app", false),
+            at("/app/lib", true),
+            None,
+            at("/app", true),
+        ]
+    );
+    // `pip install .` names no package.
+    assert!(f.stages[0].pip_installs[3].packages.is_empty());
+}
+
+#[test]
+fn a_distribution_stage_that_installs_python3_runs_its_python() {
+    let f = facts(
+        "FROM ubuntu:22.04 AS base\nRUN apt-get update && apt-get install -y python3-venv && rm -rf /var/lib/apt/lists/*\nFROM base\nFROM debian:12\n",
+    );
+    assert_eq!(f.stages[0].base.python, Some((3, 10)));
+    assert_eq!(f.stages[1].base.python, Some((3, 10)));
+    assert_eq!(f.stages[2].base.python, None);
+}
+
+#[test]
+fn a_commands_own_assignment_settles_where_pipenv_installs() {
+    let f = facts(
+        "FROM python:3.11\nWORKDIR /app\nRUN pip install pipenv && PIPENV_VENV_IN_PROJECT=1 pipenv install --deploy\nRUN export PIPENV_VENV_IN_PROJECT=1 && pipenv install\nRUN pipenv install\n",
+    );
+    let targets: Vec<&PipTarget> = f.stages[0]
+        .pip_installs
+        .iter()
+        .skip(1)
+        .map(|p| &p.target)
+        .collect();
+    assert_eq!(targets[0], &PipTarget::Venv("/app/.venv".into()));
+    assert_eq!(targets[1], &PipTarget::Venv("/app/.venv".into()));
+    // An export does not outlive its RUN.
+    assert_eq!(
+        targets[2],
+        &PipTarget::Venv("/root/.local/share/virtualenvs".into())
+    );
+}

@@ -271,12 +271,43 @@ pub fn compare(facts: &Facts, params: &Params) -> Comparison {
             .map(|p| p.what.as_str())
             .collect();
         seen.insert("Python packages");
+        // The stages the final one starts from are in it whole; from the others, what its
+        // copies take (`COPY --from=builder /opt/venv` takes the virtualenv and its packages;
+        // `COPY --from=builder / /` takes everything).
+        let lineage: Vec<usize> = facts.lineage(fin.index).map(|s| s.index).collect();
+        let mut taken: BTreeSet<(usize, &str)> = BTreeSet::new();
+        let mut whole: BTreeSet<usize> = BTreeSet::new();
+        for stage in facts.lineage(fin.index) {
+            for copy in &stage.copies {
+                let Some(src) = copy.from_stage() else {
+                    continue;
+                };
+                let from = &facts.stages[src];
+                if copy
+                    .sources
+                    .iter()
+                    .any(|s| s.trim_end_matches('/').is_empty())
+                {
+                    whole.insert(src);
+                } else if copy
+                    .sources
+                    .iter()
+                    .any(|s| installs_into(from, s).is_some())
+                {
+                    taken.insert((src, "virtualenv"));
+                    taken.insert((src, "Python packages"));
+                }
+            }
+        }
         for (i, size) in sizes
             .iter()
             .enumerate()
-            .filter(|(i, _)| *i != fin.index && facts.needed[*i])
+            .filter(|(i, _)| facts.needed[*i] && !lineage.contains(i) && !whole.contains(i))
         {
             for part in size.parts.iter().skip(1) {
+                if taken.contains(&(i, part.what.as_str())) {
+                    continue;
+                }
                 if seen.insert(part.what.as_str()) {
                     excluded.push(Part {
                         what: format!("{} (in {})", part.what, facts.stages[i].label()),
@@ -341,6 +372,30 @@ mod tests {
             "{parts:?}"
         );
         assert!(!parts.contains(&"gcc"));
+    }
+
+    #[test]
+    fn excluded_lists_only_what_the_final_image_lacks() {
+        let excluded = |text: &str| -> Vec<String> {
+            compare(&facts::derive(&syntax::parse(text)), &Params::default())
+                .excluded
+                .into_iter()
+                .map(|p| p.what)
+                .collect()
+        };
+        // The virtualenv is copied: only the compilers stay behind.
+        assert_eq!(
+            excluded(include_str!("../../solutions/venv.Dockerfile")),
+            vec!["gcc (in builder)", "g++ (in builder)"]
+        );
+        // A final stage built on the build stage has everything it has.
+        assert!(
+            excluded("FROM python:3.11-slim AS builder\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\nRUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir -r requirements.txt\nFROM builder\n").is_empty()
+        );
+        // So does one that copies the whole stage.
+        assert!(
+            excluded("FROM python:3.11-slim AS builder\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\nFROM python:3.11-slim\nCOPY --from=builder / /\n").is_empty()
+        );
     }
 
     /// The reference files, the baseline and the starter, against their measured sizes.

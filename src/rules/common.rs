@@ -43,13 +43,18 @@ pub fn one_stage(fin: &Stage) -> Outcome {
     .because(Consequence::BiggerImage)
 }
 
-/// What the user checks say while the final stage has no USER.
+/// What the user checks say while the final stage has no USER (what that does, running as
+/// root, is the consequence's to say).
 pub fn no_user(fin: &Stage) -> Outcome {
-    Outcome::fail(
-        Some(fin.line),
-        "the final stage has no USER, so the app runs as root",
-    )
-    .because(Consequence::RunsAsRoot)
+    let how = if fin.base.variant == crate::facts::Variant::Distroless {
+        format!(
+            "the final stage has no USER, and `{}` starts as uid 0; use its `:nonroot` tag or add `USER 65532`",
+            fin.base.text
+        )
+    } else {
+        "the final stage has no USER: create a user (`RUN useradd --create-home appuser`) and add `USER appuser` before the command".to_string()
+    };
+    Outcome::fail(Some(fin.line), how).because(Consequence::RunsAsRoot)
 }
 
 /// The install that reads the exercise's requirements file, in the stage or one it starts
@@ -64,6 +69,17 @@ pub fn requirements_install<'a>(
         .find(|p| p.reads(requirements_file))
 }
 
+/// Whether what the image installs is the exercise's requirements file (so the pack's
+/// list says which servers are there); a project installed from its own `pyproject.toml`,
+/// `Pipfile` or another requirements file may hold any.
+pub fn installs_pack_requirements(facts: &Facts, requirements_file: &str) -> bool {
+    let Some(build) = facts.build() else {
+        return true;
+    };
+    let mut installs = facts.installs_of(build.index).peekable();
+    installs.peek().is_none() || requirements_install(facts, build, requirements_file).is_some()
+}
+
 /// The install that matters: the one reading the requirements file, else the first that
 /// installs more than the installer itself (`pip install pipenv` is tooling).
 pub fn main_install<'a>(
@@ -76,6 +92,7 @@ pub fn main_install<'a>(
         .or_else(|| {
             facts.installs_of(stage.index).find(|p| {
                 !p.requirement_files.is_empty()
+                    || p.project.is_some()
                     || p.packages
                         .iter()
                         .any(|n| !TOOLING.contains(&crate::facts::requirement_name(n).as_str()))
@@ -150,8 +167,19 @@ pub fn requirements_copied_first(
 }
 
 /// The one message every check that needs the packages copied gives while they are not: a
-/// learner reads it once, not once per check.
-pub fn not_delivered(build: &Stage) -> Outcome {
+/// learner reads it once, not once per check. A final stage that installs them itself still
+/// starts (while every package has a wheel); one with no install has nothing to import.
+pub fn not_delivered(facts: &Facts, build: &Stage) -> Outcome {
+    if let Some(pip) = final_installs(facts) {
+        return Outcome::fail(
+            Some(pip.line),
+            format!(
+                "the final stage installs the packages itself instead of copying them from {}: that works while every package has a prebuilt wheel, and breaks where one must be compiled, since this stage has no compilers",
+                build.label()
+            ),
+        )
+        .because(Consequence::Portability);
+    }
     Outcome::fail(
         None,
         format!(
@@ -160,6 +188,29 @@ pub fn not_delivered(build: &Stage) -> Outcome {
         ),
     )
     .because(Consequence::WontStart)
+}
+
+/// A pip (or uv, pipenv, poetry) install of the final stage or a stage it starts from: the
+/// image has packages whatever the build stage does.
+pub fn final_installs(facts: &Facts) -> Option<&PipInstall> {
+    let fin = facts.final_stage()?;
+    facts.installs_of(fin.index).next()
+}
+
+/// What not installing from the requirements file costs: nothing starts without the
+/// packages, unless the image installs them some other way (by name, a project, a wheel
+/// folder), which another build may resolve to other versions.
+pub fn missing_install_cost(facts: &Facts) -> Consequence {
+    let elsewhere = final_installs(facts).is_some()
+        || facts.delivery().is_some()
+        || facts
+            .build()
+            .is_some_and(|b| facts.installs_of(b.index).next().is_some());
+    if elsewhere {
+        Consequence::NotReproducible
+    } else {
+        Consequence::WontStart
+    }
 }
 
 /// The message every command check gives while the final stage has no command.

@@ -122,10 +122,16 @@ pub enum Consequence {
     NotProduction,
     /// Works here; breaks on another platform or architecture.
     Portability,
+    /// Builds and runs as written; an ordinary later edit breaks it or makes it wrong without
+    /// a word (a stage added above moves what `--from=0` copies).
+    Fragile,
+    /// Builds and runs the same; the file says less than it could (a stage name that says
+    /// nothing, USER below the command).
+    Unclear,
 }
 
 impl Consequence {
-    pub const ALL: [Consequence; 9] = [
+    pub const ALL: [Consequence; 11] = [
         Consequence::BuildFails,
         Consequence::WontStart,
         Consequence::Unreachable,
@@ -135,6 +141,8 @@ impl Consequence {
         Consequence::NotReproducible,
         Consequence::NotProduction,
         Consequence::Portability,
+        Consequence::Fragile,
+        Consequence::Unclear,
     ];
 
     /// The id used in JSON (`build-fails`).
@@ -149,6 +157,8 @@ impl Consequence {
             Consequence::NotReproducible => "not-reproducible",
             Consequence::NotProduction => "not-production",
             Consequence::Portability => "portability",
+            Consequence::Fragile => "fragile",
+            Consequence::Unclear => "unclear",
         }
     }
 
@@ -164,7 +174,14 @@ impl Consequence {
             Consequence::NotReproducible => "builds are not reproducible",
             Consequence::NotProduction => "not fit for production",
             Consequence::Portability => "breaks on other platforms",
+            Consequence::Fragile => "a later edit can break it",
+            Consequence::Unclear => "harder to read",
         }
+    }
+
+    /// A message as every view shows it: the message, then what failing does, said once.
+    pub fn appended_to(self, message: &str) -> String {
+        format!("{message} ({})", self.phrase())
     }
 }
 

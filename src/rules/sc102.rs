@@ -12,7 +12,7 @@ pub const RULE: Rule = Rule {
     instead: "FROM python:3.11-slim AS builder\n...\nCOPY --from=builder /opt/venv /opt/venv",
     equivalent: Some("StageNameCasing"),
     severity: Severity::Error,
-    consequence: Consequence::NotReproducible,
+    consequence: Consequence::Fragile,
     check,
 };
 
@@ -28,19 +28,25 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
     match build.name.as_deref() {
         None => Outcome::fail(
             line,
-            "the build stage has no name, so it can only be copied from by number, which changes when a stage is added above it; add `AS builder`",
+            format!(
+                "`FROM {}` has no name, so the runtime can only copy from it by number (`--from={}`), which points at another stage once one is added above it; add `AS builder`",
+                build.base.text, build.index
+            ),
         ),
         Some(n) if n.chars().all(|c| c.is_ascii_digit()) || n.chars().count() < 3 => Outcome::fail(
             line,
-            format!("`{n}` does not say what the stage does; try `builder`"),
-        ),
+            format!("the stage name `{n}` does not say what the stage does; try `builder`"),
+        )
+        .because(Consequence::Unclear),
         Some(n) if n.chars().any(char::is_uppercase) => Outcome::fail(
             line,
             format!(
-                "stage names are lowercase: Docker reads `{n}` as `{}`, so write it that way",
+                "Docker reads the stage name `{n}` as `{}` (stage names are lowercase), so the file names one stage two ways; write `{}`",
+                n.to_lowercase(),
                 n.to_lowercase()
             ),
-        ),
+        )
+        .because(Consequence::Unclear),
         Some(n) => Outcome::pass(line, format!("build stage `{n}`")),
     }
 }
@@ -55,17 +61,25 @@ mod tests {
         assert_fails(
             &RULE,
             "FROM python:3.11-slim\nFROM python:3.11-slim\nCOPY --from=0 /a /a\n",
-            "no name",
+            "`FROM python:3.11-slim` has no name",
+        );
+        assert_fails_as(
+            &RULE,
+            "FROM python:3.11-slim\nFROM python:3.11-slim\nCOPY --from=0 /a /a\n",
+            "--from=0",
+            Consequence::Fragile,
         );
         assert_fails(
             &RULE,
             "FROM python:3.11-slim AS b\nFROM python:3.11-slim\nCOPY --from=b /a /a\n",
             "does not say",
         );
-        assert_fails(
+        // Docker builds it the same (both builders lowercase the name): the cost is reading.
+        assert_fails_as(
             &RULE,
             "FROM python:3.11-slim AS Builder\nFROM python:3.11-slim\nCOPY --from=Builder /a /a\n",
             "lowercase",
+            Consequence::Unclear,
         );
         assert_passes(
             &RULE,

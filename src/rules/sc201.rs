@@ -21,12 +21,13 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         Ok(b) => b,
         Err(o) => return o,
     };
-    let runs: Vec<usize> = build
-        .package_runs
-        .iter()
+    let mut runs: Vec<usize> = facts
+        .lineage(build.index)
+        .flat_map(|s| s.package_runs.iter())
         .filter(|r| r.installs || r.updates)
         .map(|r| r.line)
         .collect();
+    runs.sort_unstable();
     match runs.as_slice() {
         [] => Outcome::pass(None, "no system packages installed"),
         [line] => Outcome::pass(
@@ -35,10 +36,21 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         ),
         [first, ..] => {
             let lines: Vec<String> = runs.iter().map(usize::to_string).collect();
+            // What each layer keeps: the lists, where a RUN leaves them; else apt's own
+            // records (dpkg status, logs), copied into every layer that changes them.
+            let kept = if facts
+                .lineage(build.index)
+                .flat_map(|s| s.package_runs.iter())
+                .any(|r| r.updates && !r.cleans_cache)
+            {
+                "what one leaves (the package lists) stays in the image"
+            } else {
+                "each keeps its own copy of apt's records (dpkg status, logs)"
+            };
             Outcome::fail(
                 Some(*first),
                 format!(
-                    "package installs are spread over {} RUN instructions (lines {}): each is a layer of its own, and what one leaves (the package lists) stays in the image; join them into one",
+                    "package installs are spread over {} RUN instructions (lines {}): each is a layer of its own, and {kept}; join them into one",
                     runs.len(),
                     lines.join(", ")
                 ),

@@ -38,20 +38,36 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
             ),
         );
     }
-    match common::requirements_install(facts, build, &params.requirements_file) {
+    // The build stage's install, or the final stage's own (wheels built in the build stage
+    // and installed from the requirements file in the runtime).
+    let fin = facts.final_stage().unwrap_or(build);
+    match common::requirements_install(facts, build, &params.requirements_file)
+        .or_else(|| common::requirements_install(facts, fin, &params.requirements_file))
+    {
         Some(p) => Outcome::pass(
             Some(p.line),
             format!("pip install -r {}", params.requirements_file),
         ),
-        None => Outcome::fail(
-            Some(build.line),
-            format!(
-                "{} never runs `pip install -r {}`, so the app's packages are not installed and it cannot import them",
-                build.label(),
-                params.requirements_file
-            ),
-        )
-        .because(Consequence::WontStart),
+        None => match common::missing_install_cost(facts) {
+            Consequence::WontStart => Outcome::fail(
+                Some(build.line),
+                format!(
+                    "{} never runs `pip install -r {}`, so the app's packages are not installed and it cannot import them",
+                    build.label(),
+                    params.requirements_file
+                ),
+            )
+            .because(Consequence::WontStart),
+            other => Outcome::fail(
+                Some(build.line),
+                format!(
+                    "{} never runs `pip install -r {}`: the pinned versions there are not what gets installed",
+                    build.label(),
+                    params.requirements_file
+                ),
+            )
+            .because(other),
+        },
     }
 }
 

@@ -21,7 +21,12 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         Ok(b) => b,
         Err(o) => return o,
     };
-    let mut installs = facts.installs_of(build.index).peekable();
+    // The build stage's installs; a final stage that installs for itself has its own.
+    let own = facts.installs_of(build.index).next().is_some();
+    let runtime = facts.final_stage().map_or(build.index, |f| f.index);
+    let mut installs = facts
+        .installs_of(if own { build.index } else { runtime })
+        .peekable();
     let Some(first) = installs.peek().map(|p| p.line) else {
         return Outcome::fail(
             Some(build.line),

@@ -1,7 +1,7 @@
 //! SC304: pip installs somewhere the runtime stage can copy as a whole.
 
 use super::{Consequence, Outcome, Params, Rule, Severity, common};
-use crate::facts::{Facts, PipTarget};
+use crate::facts::{CopyFact, Facts, PipTarget, Stage};
 
 pub const RULE: Rule = Rule {
     id: "SC304",
@@ -22,6 +22,9 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
         Err(o) => return o,
     };
     let Some(pip) = common::main_install(facts, build, &params.requirements_file) else {
+        if common::final_installs(facts).is_some() {
+            return common::not_delivered(facts, build);
+        }
         return Outcome::fail(
             Some(build.line),
             format!(
@@ -33,23 +36,14 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
     let line = Some(pip.line);
     match &pip.target {
         PipTarget::System => {
-            // What it costs depends on what the runtime takes from the system install.
-            let copies_all = facts.delivery().is_some_and(|d| {
-                d.copy
-                    .sources
-                    .iter()
-                    .any(|s| matches!(s.trim_end_matches('/'), "" | "/usr" | "/usr/local"))
-            });
-            let consequence = if copies_all {
-                Consequence::BiggerImage
-            } else {
-                Consequence::WontStart
-            };
+            let (consequence, runtime) = system_install_cost(facts, build);
             let message = match &pip.missed_venv {
                 Some(venv) => format!(
                     "the virtualenv {venv} is created, but this pip is the system's, so the packages go into the system site-packages; put `ENV PATH=\"{venv}/bin:$PATH\"` before this line, or run `{venv}/bin/pip install`"
                 ),
-                None => "pip installs into the system site-packages, mixed with Python's own files, so the runtime stage cannot copy them as one folder; use a virtualenv, --user or --prefix".to_string(),
+                None => format!(
+                    "pip installs into the system site-packages, mixed with Python's own files, so a runtime stage cannot copy them as one folder{runtime}; use a virtualenv, --user or --prefix"
+                ),
             };
             Outcome::fail(line, message).because(consequence)
         }
@@ -58,6 +52,70 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
         PipTarget::Prefix(p) => Outcome::pass(line, format!("into --prefix {p}")),
         PipTarget::Target(t) => Outcome::pass(line, format!("into --target {t}")),
     }
+}
+
+/// What installing into the system Python costs this file, and what its runtime stage does
+/// with it, for the message. Only a runtime that copies part of the install and then runs a
+/// program that part lacks fails to start; otherwise the install works where it is.
+fn system_install_cost(facts: &Facts, build: &Stage) -> (Consequence, String) {
+    let Some(fin) = facts.final_stage().filter(|f| f.index != build.index) else {
+        // One stage: it runs where it was installed, and ships with the build's leftovers.
+        return (Consequence::BiggerImage, String::new());
+    };
+    let from_build: Vec<&CopyFact> = fin
+        .copies
+        .iter()
+        .filter(|c| c.from_stage() == Some(build.index))
+        .collect();
+    if let Some(c) = from_build.iter().find(|c| {
+        c.sources
+            .iter()
+            .any(|s| matches!(s.trim_end_matches('/'), "" | "/usr" | "/usr/local"))
+    }) {
+        return (
+            Consequence::BiggerImage,
+            format!(
+                " (`COPY --from={}` takes {} whole instead)",
+                from_label(c),
+                c.sources.join(" ")
+            ),
+        );
+    }
+    let Some(d) = facts.delivery() else {
+        // The runtime does not take the install at all: whether it then has the packages is
+        // SC501's and SC502's question; this install's own cost is the image it forces.
+        return (Consequence::BiggerImage, String::new());
+    };
+    // site-packages alone: a program run by name (`gunicorn`) is a script in /usr/local/bin.
+    let command = fin.command.as_ref().filter(|c| c.interpreter.is_none());
+    let missing = command.map(|c| c.program.as_str()).filter(|p| {
+        !p.is_empty() && {
+            let script = format!("/usr/local/bin/{p}");
+            !from_build
+                .iter()
+                .any(|c| c.lands(&script).as_deref() == Some(script.as_str()))
+        }
+    });
+    match missing {
+        Some(program) => (
+            Consequence::WontStart,
+            format!(
+                " (line {} copies {} alone, and `{program}` stays behind in /usr/local/bin)",
+                d.copy.line, d.installed_at
+            ),
+        ),
+        None => (
+            Consequence::Fragile,
+            format!(
+                " (line {} copies {} piece by piece; a console script it misses is `not found` at start-up)",
+                d.copy.line, d.installed_at
+            ),
+        ),
+    }
+}
+
+fn from_label(c: &CopyFact) -> &str {
+    c.from.as_ref().map_or("", |f| f.text.as_str())
 }
 
 #[cfg(test)]
@@ -93,6 +151,48 @@ mod tests {
             &RULE,
             "FROM python:3.11\nENV PATH=/opt/elsewhere/bin:$PATH\nRUN pip install -r requirements.txt\n",
             "system",
+        );
+    }
+
+    #[test]
+    fn the_cost_is_what_this_file_does_with_the_install() {
+        // One stage (the starter): it runs where it was installed.
+        assert_fails_as(
+            &RULE,
+            "FROM python:3.11\nRUN pip install flask gunicorn\nCMD python app.py\n",
+            "system site-packages",
+            Consequence::BiggerImage,
+        );
+        // A runtime that copies site-packages alone and runs gunicorn by name.
+        let partial = "FROM python:3.11-slim AS builder\nRUN pip install -r requirements.txt\nFROM python:3.11-slim\nCOPY --from=builder /usr/local/lib/python3.11/site-packages /usr/local/lib/python3.11/site-packages\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:5000\", \"app:app\"]\n";
+        assert_fails_as(
+            &RULE,
+            partial,
+            "`gunicorn` stays behind",
+            Consequence::WontStart,
+        );
+        // The same copy with `python -m gunicorn`, or with the scripts copied too, starts.
+        assert_fails_as(
+            &RULE,
+            &partial.replace("[\"gunicorn\",", "[\"python\", \"-m\", \"gunicorn\","),
+            "piece by piece",
+            Consequence::Fragile,
+        );
+        assert_fails_as(
+            &RULE,
+            &partial.replace(
+                "CMD",
+                "COPY --from=builder /usr/local/bin /usr/local/bin\nCMD",
+            ),
+            "piece by piece",
+            Consequence::Fragile,
+        );
+        // /usr/local whole: it works, carrying the build's files.
+        assert_fails_as(
+            &RULE,
+            "FROM python:3.11-slim AS builder\nRUN pip install -r requirements.txt\nFROM python:3.11-slim\nCOPY --from=builder /usr/local /usr/local\nCMD [\"gunicorn\", \"app:app\"]\n",
+            "takes /usr/local whole",
+            Consequence::BiggerImage,
         );
     }
 

@@ -1,7 +1,7 @@
 //! SC401: the final stage starts from a small, pinned base.
 
 use super::{Consequence, Outcome, Params, Rule, Severity};
-use crate::facts::Facts;
+use crate::facts::{Facts, Variant};
 
 pub const RULE: Rule = Rule {
     id: "SC401",
@@ -26,6 +26,20 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
     }
     // A final stage built on another stage stands on that stage's image; what the other
     // stage installed is SC404's question (build tools) or the app's own business.
+    if !base.official_python && base.variant != Variant::Distroless {
+        let python = match base.python_label() {
+            Some(v) => format!("the distribution's python3 ({v})"),
+            None => "whatever the image holds".to_string(),
+        };
+        return Outcome::fail(
+            line,
+            format!(
+                "`{}` is not a Python image: the runtime's Python is {python}, which moves with the image's packages rather than a Python tag; start from python:3.11-slim (or a distroless Python image)",
+                base.text
+            ),
+        )
+        .because(Consequence::NotReproducible);
+    }
     if !base.is_small() {
         return Outcome::fail(
             line,
@@ -72,6 +86,22 @@ mod tests {
             &RULE,
             "FROM python:3.11-slim AS b\nFROM gcr.io/distroless/python3-debian12:nonroot\n",
         );
+    }
+
+    #[test]
+    fn a_distribution_image_is_not_a_python_image() {
+        for other in ["debian:12-slim", "ubuntu:22.04", "myorg/python:3.11-slim"] {
+            let o = assert_fails_as(
+                &RULE,
+                &format!(
+                    "FROM python:3.11-slim AS b\nFROM {other}\nRUN apt-get update && apt-get install -y --no-install-recommends python3 && rm -rf /var/lib/apt/lists/*\n"
+                ),
+                "is not a Python image",
+                Consequence::NotReproducible,
+            );
+            // Not the python image's "about 1 GB".
+            assert!(!o.message.contains("1 GB"), "{o:?}");
+        }
     }
 
     #[test]

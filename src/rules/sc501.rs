@@ -37,7 +37,7 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         return Outcome::fail(
             Some(c.line),
             format!(
-                "--from={}: {why}, so Docker looks for an image called `{}` and the build fails",
+                "--from={}: {why}, so Docker looks for an image called `{}`, which does not exist",
                 f.text, f.text
             ),
         )
@@ -56,6 +56,10 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         ),
         Some((c, f)) => Outcome::pass(Some(c.line), format!("COPY --from={}", f.text)),
         None if facts.stages.len() < 2 => common::one_stage(fin),
+        None if common::final_installs(facts).is_some() => match facts.build() {
+            Some(build) => common::not_delivered(facts, build),
+            None => common::one_stage(fin),
+        },
         None => Outcome::fail(
             Some(fin.line),
             "the final stage copies nothing with COPY --from, so it has none of the installed packages and the app stops at its first import",

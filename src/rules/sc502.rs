@@ -62,13 +62,14 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         }
     }
     match from_build.first() {
+        Some(_) if common::final_installs(facts).is_some() => common::not_delivered(facts, build),
         Some(c) => Outcome::fail(
             Some(c.line),
             format!(
                 "this copy does not carry the installed packages{hint}, so the app cannot import them"
             ),
         ),
-        None => common::not_delivered(build),
+        None => common::not_delivered(facts, build),
     }
 }
 

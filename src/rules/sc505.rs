@@ -22,7 +22,7 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
         Err(o) => return o,
     };
     let Some(d) = facts.delivery() else {
-        return common::not_delivered(build);
+        return common::not_delivered(facts, build);
     };
     let line = Some(d.copy.line);
     let module_run = fin

@@ -32,7 +32,10 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
     if common::is_root(&user.value) {
         return Outcome::fail(
             Some(user.line),
-            format!("USER {} is root, so the app runs as root", user.value),
+            format!(
+                "`USER {}` is root; end the stage with a USER of its own",
+                user.value
+            ),
         );
     }
     if let Some(cmd) = fin
@@ -49,7 +52,7 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
                 user.value
             ),
         )
-        .because(Consequence::NotProduction);
+        .because(Consequence::Unclear);
     }
     Outcome::pass(Some(user.line), format!("runs as {}", user.value))
 }
@@ -64,7 +67,7 @@ mod tests {
         assert_fails_as(
             &RULE,
             "FROM python:3.11-slim\nCMD [\"x\"]\n",
-            "runs as root",
+            "no USER",
             Consequence::RunsAsRoot,
         );
         assert_fails(&RULE, "FROM python:3.11-slim\nUSER 0:0\n", "is root");
@@ -91,7 +94,7 @@ mod tests {
         assert_fails(
             &RULE,
             "FROM python:3.11-slim AS b\nFROM gcr.io/distroless/python3-debian12\nCMD [\"app.py\"]\n",
-            "runs as root",
+            ":nonroot",
         );
     }
 }

@@ -30,7 +30,10 @@ fn check(facts: &Facts, _: &Params) -> Outcome {
     if common::is_root(name) {
         return Outcome::fail(
             Some(user.line),
-            format!("USER {} is root, so the app runs as root", user.value),
+            format!(
+                "`USER {}` is root; end the stage with a USER of its own",
+                user.value
+            ),
         )
         .because(Consequence::RunsAsRoot);
     }

@@ -16,11 +16,14 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn installed(params: &Params, package: &str) -> bool {
+/// Whether `package` is installed, as far as the file tells: the pack's requirements list
+/// it, or the file installs a project of its own, whose requirements it does not show.
+fn installed(facts: &Facts, params: &Params, package: &str) -> bool {
     params
         .requirements
         .iter()
         .any(|r| r.eq_ignore_ascii_case(package))
+        || !common::installs_pack_requirements(facts, &params.requirements_file)
 }
 
 fn check(facts: &Facts, params: &Params) -> Outcome {
@@ -43,7 +46,7 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
         .find(|s| s.command == program || (program == "waitress" && s.command == "waitress-serve"));
 
     match (cmd.server, known) {
-        (Some(ServerKind::Wsgi), Some(server)) if !installed(params, &server.package) => {
+        (Some(ServerKind::Wsgi), Some(server)) if !installed(facts, params, &server.package) => {
             Outcome::fail(
                 line,
                 format!(
@@ -83,7 +86,9 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
                     _ => Outcome::pass(line, format!("{program} serves {target}")),
                 }
             }
-            Some(AppRef::File(f)) => Outcome::pass(line, format!("{program} serves {f}")),
+            Some(AppRef::File(f) | AppRef::Script(f)) => {
+                Outcome::pass(line, format!("{program} serves {f}"))
+            }
         },
         (Some(ServerKind::Asgi), _) => {
             let package = if program == "uvicorn" || program == "hypercorn" || program == "daphne" {
@@ -91,7 +96,7 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
             } else {
                 ""
             };
-            if !installed(params, package) {
+            if !installed(facts, params, package) {
                 Outcome::fail(
                     line,
                     format!(
@@ -110,10 +115,17 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
         }
         (Some(ServerKind::Development), _) => Outcome::fail(
             line,
-            format!(
-                "{} runs Flask's development server: it serves one request at a time and warns not to be used in production; use {use_instead}",
-                if program == "flask" { "`flask run`" } else { "`python app.py`" }
-            ),
+            if program == "flask" {
+                format!(
+                    "`{}` runs Flask's development server: it serves one request at a time and warns not to be used in production; use {use_instead}",
+                    cmd.shown()
+                )
+            } else {
+                format!(
+                    "`{}` runs the app with Python itself, so a Flask app serves with its development server: one request at a time, with a warning not to use it in production; use {use_instead}",
+                    cmd.shown()
+                )
+            },
         )
         .because(Consequence::NotProduction),
         (None, _) if program.is_empty() => Outcome::fail(line, "the command is empty, so the container has nothing to run"),
@@ -176,6 +188,27 @@ mod tests {
             &RULE,
             "FROM python:3.11-slim\nCMD [\"gunicorn\", \"app:application\"]\n",
             "Failed to find attribute",
+        );
+    }
+
+    #[test]
+    fn the_message_quotes_the_learners_own_command() {
+        let o = assert_fails_as(
+            &RULE,
+            "FROM python:3.11-slim\nCMD [\"python\", \"main.py\"]\n",
+            "`python main.py` runs the app with Python itself",
+            Consequence::NotProduction,
+        );
+        assert!(!o.message.contains("app.py"), "{o:?}");
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim\nCMD [\"python3\", \"-m\", \"orderdesk\"]\n",
+            "`python3 -m orderdesk`",
+        );
+        assert_fails(
+            &RULE,
+            "FROM python:3.11-slim\nCMD flask --app web run --host 0.0.0.0\n",
+            "`flask --app web run --host 0.0.0.0` runs Flask's development server",
         );
     }
 

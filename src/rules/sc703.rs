@@ -43,7 +43,7 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
     }
     let installed = params.requirements.iter().any(|r| {
         r.eq_ignore_ascii_case(program) || (program == "waitress-serve" && r == "waitress")
-    });
+    }) || !common::installs_pack_requirements(facts, &params.requirements_file);
     match cmd.server {
         None | Some(ServerKind::Development) if cmd.binds.is_empty() => {
             return Outcome::warn(

@@ -1,11 +1,16 @@
 //! One logical instruction → its meaning. Flags are read here (the crate mishandles `--link`,
-//! `--chmod`, `--from builder` and `RUN --mount`); CMD, ENTRYPOINT, ENV and ARG are then
-//! parsed by `dockerfile-parser`, one instruction at a time, so a bad one is one diagnostic,
-//! and FROM's image reference by its `ImageRef`. RUN text goes to [`crate::shell`].
+//! `--chmod`, `--from builder` and `RUN --mount`); ENV, ARG, COPY and ADD words as BuildKit
+//! reads them ([`super::words`]: `dockerfile-parser` refused valid ENV and ARG lines, such
+//! as `ARG X=` and `ENV A="$P"gcc`), exec arrays as JSON, and FROM's image reference by
+//! `dockerfile-parser`'s `ImageRef`. RUN text goes to [`crate::shell`]. One bad instruction
+//! is one diagnostic.
 
-use dockerfile_parser::{Dockerfile, ImageRef, Instruction as Parsed};
+use dockerfile_parser::ImageRef;
+#[cfg(test)]
+use dockerfile_parser::{Dockerfile, Instruction as Parsed};
 
 use super::logical::RawInstruction;
+use super::words;
 use super::{Diagnostic, Instruction, Span};
 use crate::shell::{self, Script};
 
@@ -36,6 +41,8 @@ pub enum ExecProblem {
     TrailingComment,
     /// Anything else JSON cannot read (a missing comma or bracket).
     Invalid,
+    /// `["sleep", 5]`: JSON, but not every element a string (Docker refuses the line).
+    NotStrings,
 }
 
 impl ExecProblem {
@@ -49,6 +56,9 @@ impl ExecProblem {
             }
             ExecProblem::Invalid => {
                 "the JSON array is not valid: check the quotes, commas and brackets"
+            }
+            ExecProblem::NotStrings => {
+                "every element of the JSON array must be a string: quote each one"
             }
         }
     }
@@ -220,8 +230,8 @@ pub fn interpret(raw: RawInstruction, diagnostics: &mut Vec<Diagnostic>) -> Inst
             "CMD" => Kind::Cmd(parse_command(keyword, rest, &mut error)),
             "ENTRYPOINT" => Kind::Entrypoint(parse_command(keyword, rest, &mut error)),
             "COPY" | "ADD" => parse_copy(keyword, rest, &raw, &mut error),
-            "ENV" => parse_env(rest, &mut error),
-            "ARG" => parse_arg(rest, &mut error),
+            "ENV" => parse_env(rest, raw.escape, &mut error),
+            "ARG" => parse_arg(rest, raw.escape, &mut error),
             "WORKDIR" => Kind::Workdir(unquote(rest)),
             "USER" => Kind::User(unquote(rest)),
             "EXPOSE" => Kind::Expose(rest.split_whitespace().map(str::to_string).collect()),
@@ -276,6 +286,7 @@ fn split_flags(args: &str) -> (Vec<Flag>, &str) {
     (flags, rest)
 }
 
+#[cfg(test)]
 fn crate_parse(keyword: &str, rest: &str) -> Result<Parsed, String> {
     let text = format!("{keyword} {rest}\n");
     match Dockerfile::parse(&text) {
@@ -288,6 +299,7 @@ fn crate_parse(keyword: &str, rest: &str) -> Result<Parsed, String> {
     }
 }
 
+#[cfg(test)]
 fn first_line(s: &str) -> String {
     s.lines()
         .find(|l| !l.trim().is_empty())
@@ -399,8 +411,8 @@ fn parse_run(rest: &str, raw: &RawInstruction, error: &mut impl FnMut(String)) -
             exec: false,
         };
     }
-    if rest.starts_with('[') {
-        let words = match exec_array(rest) {
+    if let Some(array) = exec_array(rest) {
+        let words = match array {
             Ok(words) => words,
             Err((problem, words)) => {
                 error(format!("RUN: {}", problem.describe()));
@@ -430,13 +442,31 @@ fn exec_script(words: Vec<String>) -> Script {
     }
 }
 
-/// Reads a JSON array of strings as Docker does. When JSON cannot read it, says why and
-/// gives the words it was meant to have (single quotes read as quotes, a trailing comment
-/// dropped).
-fn exec_array(text: &str) -> Result<Vec<String>, (ExecProblem, Vec<String>)> {
+/// An exec array's words, or why Docker cannot read it with the words it was meant to have.
+type ArrayRead = Result<Vec<String>, (ExecProblem, Vec<String>)>;
+
+/// Reads a JSON array of strings as Docker does; `None` when the text is shell text (which
+/// may start with `[`: `[ "$X" = "true" ] && …` is a test command). Text meant as an array
+/// that JSON cannot read is run by Docker as a shell string, which is not what was meant:
+/// it says why, and gives the words it was meant to have (single quotes read as quotes, a
+/// trailing comment dropped).
+fn exec_array(text: &str) -> Option<ArrayRead> {
     let text = text.trim();
+    if !text.starts_with('[') {
+        return None;
+    }
     if let Ok(words) = serde_json::from_str::<Vec<String>>(text) {
-        return Ok(words);
+        return Some(Ok(words));
+    }
+    if let Ok(values) = serde_json::from_str::<Vec<serde_json::Value>>(text) {
+        let words = values
+            .iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+            .collect();
+        return Some(Err((ExecProblem::NotStrings, words)));
+    }
+    if !meant_as_array(text) {
+        return None;
     }
     let (words, rest, single) = lenient_array(text);
     let problem = if rest.trim_start().starts_with('#') {
@@ -446,7 +476,39 @@ fn exec_array(text: &str) -> Result<Vec<String>, (ExecProblem, Vec<String>)> {
     } else {
         ExecProblem::Invalid
     };
-    Err((problem, words))
+    Some(Err((problem, words)))
+}
+
+/// Whether text starting with `[` was meant as an exec array: between the brackets only
+/// quoted strings, commas and spaces (a closing bracket missing, or a comment after it, are
+/// the mistakes it is read for). A shell test (`[ -f x ]`, `[ "$X" = "true" ] && …`) has bare
+/// words or text after its bracket.
+fn meant_as_array(text: &str) -> bool {
+    let mut chars = text.chars().skip(1);
+    let mut strings = 0;
+    while let Some(c) = chars.next() {
+        match c {
+            ']' => {
+                let rest: String = chars.collect();
+                let rest = rest.trim_start();
+                return rest.is_empty() || rest.starts_with('#');
+            }
+            '"' | '\'' => {
+                strings += 1;
+                while let Some(ch) = chars.next() {
+                    if ch == '\\' {
+                        chars.next();
+                    } else if ch == c {
+                        break;
+                    }
+                }
+            }
+            ',' => {}
+            c if c.is_whitespace() => {}
+            _ => return false,
+        }
+    }
+    strings > 0
 }
 
 /// `['a', "b"] rest` → (["a", "b"], " rest", used single quotes). Never fails: a half-typed
@@ -485,8 +547,8 @@ fn lenient_array(text: &str) -> (Vec<String>, &str, bool) {
 }
 
 fn parse_command(keyword: &str, rest: &str, error: &mut impl FnMut(String)) -> Command {
-    if rest.starts_with('[') {
-        return match exec_array(rest) {
+    if let Some(array) = exec_array(rest) {
+        return match array {
             Ok(words) => Command::exec(words),
             Err((problem, words)) => {
                 // Docker runs an array it cannot read as a shell string: `/bin/sh -c "['a']"`.
@@ -509,16 +571,18 @@ fn parse_copy(
     raw: &RawInstruction,
     error: &mut impl FnMut(String),
 ) -> Kind {
-    let mut words = if rest.starts_with('[') {
-        match exec_array(rest) {
-            Ok(w) => w,
-            Err((problem, _)) => {
-                error(format!("{keyword}: {}", problem.describe()));
-                return Kind::Invalid;
-            }
+    let mut words = match exec_array(rest) {
+        Some(Ok(w)) => w,
+        Some(Err((problem, _))) => {
+            error(format!("{keyword}: {}", problem.describe()));
+            return Kind::Invalid;
         }
-    } else {
-        shell::words(rest)
+        // Whitespace-separated, each word unquoted, as BuildKit reads them: a path with
+        // spaces needs the JSON form, and a backslash is literal under `# escape=\``.
+        None => rest
+            .split_whitespace()
+            .map(|w| words::unquote(w, raw.escape).unwrap_or_else(|_| w.to_string()))
+            .collect(),
     };
     // Heredoc sources (`COPY <<EOF /app/x`) are inline files, not context paths.
     words.retain(|w| !w.starts_with("<<"));
@@ -560,7 +624,9 @@ fn plain_pairs(rest: &str) -> Option<Vec<(String, String)>> {
         .filter(|pairs| !pairs.is_empty())
 }
 
-/// An ENV line's pairs as dockerfile-parser reads them.
+/// An ENV line's pairs as dockerfile-parser reads them (held beside [`plain_pairs`] by a
+/// test).
+#[cfg(test)]
 fn env_pairs_by_the_crate(rest: &str) -> Option<Vec<(String, String)>> {
     match crate_parse("ENV", rest) {
         Ok(Parsed::Env(env)) => Some(
@@ -578,24 +644,30 @@ fn env_pairs_by_the_crate(rest: &str) -> Option<Vec<(String, String)>> {
     }
 }
 
-fn parse_env(rest: &str, error: &mut impl FnMut(String)) -> Kind {
-    match plain_pairs(rest).or_else(|| env_pairs_by_the_crate(rest)) {
-        Some(pairs) => Kind::Env(pairs),
-        None => {
-            error("ENV needs `NAME=value`, e.g. `ENV PATH=\"/opt/venv/bin:$PATH\"`".into());
+/// ENV as BuildKit reads it: `NAME=value` pairs or the old `NAME value`, values unquoted.
+fn parse_env(rest: &str, escape: char, error: &mut impl FnMut(String)) -> Kind {
+    let pairs = match plain_pairs(rest) {
+        Some(pairs) => Ok(pairs),
+        None => words::env_pairs(rest, escape),
+    };
+    match pairs {
+        Ok(pairs) => Kind::Env(pairs),
+        Err(why) => {
+            error(format!("ENV: {why}"));
             Kind::Invalid
         }
     }
 }
 
-fn parse_arg(rest: &str, error: &mut impl FnMut(String)) -> Kind {
+/// ARG as BuildKit reads it: names, with or without a (possibly empty) default.
+fn parse_arg(rest: &str, escape: char, error: &mut impl FnMut(String)) -> Kind {
     if let Some(pairs) = plain_pairs(rest).filter(|p| p.len() == 1) {
         return Kind::Arg(pairs.into_iter().map(|(k, v)| (k, Some(v))).collect());
     }
-    match crate_parse("ARG", rest) {
-        Ok(Parsed::Arg(arg)) => Kind::Arg(vec![(arg.name.content, arg.value.map(|v| v.content))]),
-        _ => {
-            error("ARG needs a name, e.g. `ARG PYTHON_VERSION=3.11`".into());
+    match words::arg_pairs(rest, escape) {
+        Ok(pairs) => Kind::Arg(pairs),
+        Err(why) => {
+            error(format!("ARG: {why}"));
             Kind::Invalid
         }
     }

@@ -19,6 +19,8 @@ pub struct RawInstruction {
     pub end_line: usize,
     pub args: String,
     pub heredocs: Vec<Heredoc>,
+    /// The file's escape character: a backslash, or a backtick after an escape directive.
+    pub escape: char,
 }
 
 pub struct Split {
@@ -109,7 +111,7 @@ pub fn split(lines: &[&str]) -> Split {
         let keyword = keyword.to_ascii_uppercase();
         let mut heredocs = Vec::new();
         if matches!(keyword.as_str(), "RUN" | "COPY" | "ADD") {
-            for (delimiter, strip_tabs) in heredoc_markers(args) {
+            for (delimiter, strip_tabs) in heredoc_markers(args, out.escape) {
                 let open_line = end_line;
                 let mut body = String::new();
                 let mut closed = false;
@@ -149,6 +151,7 @@ pub fn split(lines: &[&str]) -> Split {
             end_line: end_line.max(i.min(lines.len())),
             args: args.to_string(),
             heredocs,
+            escape: out.escape,
         });
     }
     Split { raw, out }
@@ -189,40 +192,43 @@ fn todo_marker(line: usize, comment: &str) -> Option<TodoMarker> {
     Some(TodoMarker { number, line, text })
 }
 
-/// The line without its trailing escape character, if it continues onto the next line.
+/// The line without its trailing escape character, if it continues onto the next line:
+/// BuildKit's `([^E])E[ \t]*$|^E[ \t]*$`, so an escape after another escape (`\\` at the
+/// end) is a literal character, not a continuation.
 fn strip_continuation(line: &str, escape: char) -> Option<&str> {
-    let t = line.trim_end();
+    let t = line.trim_end_matches([' ', '\t']);
     let body = t.strip_suffix(escape)?;
-    // An escaped escape (`\\`) at the end is a literal backslash, not a continuation.
-    if body.ends_with(escape) && escape == '\\' && !body.ends_with("\\\\\\") {
-        return None;
-    }
-    Some(body)
+    (!body.ends_with(escape)).then_some(body)
 }
 
-/// Heredoc openers in an instruction's arguments: `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'`.
-fn heredoc_markers(args: &str) -> Vec<(String, bool)> {
-    let mut found = Vec::new();
-    let mut rest = args;
-    while let Some(pos) = rest.find("<<") {
-        let after = &rest[pos + 2..];
-        if after.starts_with('<') {
-            rest = after.trim_start_matches('<');
-            continue;
-        }
-        let (strip_tabs, after) = match after.strip_prefix('-') {
-            Some(a) => (true, a),
-            None => (false, after),
-        };
-        let unquoted = after.trim_start_matches(['"', '\'']);
-        let word: String = unquoted
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        if !word.is_empty() {
-            found.push((word.clone(), strip_tabs));
-        }
-        rest = &unquoted[word.len()..];
+/// Heredoc openers in an instruction's arguments, as BuildKit finds them: a word that is
+/// `<<NAME` or `<<-NAME` once its quotes are removed (`<<"EOF"`, `2<<EOF`), in shell form;
+/// an exec array (`RUN ["sh", "-c", "cat <<EOF"]`) has none, and neither has a word that
+/// merely holds `<<` (`"a <<b"`, `<<<here-string`).
+fn heredoc_markers(args: &str, escape: char) -> Vec<(String, bool)> {
+    if !args.contains("<<") {
+        return Vec::new();
     }
-    found
+    let words = super::words::parse_words(args, escape);
+    let first_plain = words
+        .iter()
+        .find(|w| !w.starts_with("--"))
+        .map_or("", String::as_str);
+    if first_plain.starts_with('[') {
+        return Vec::new();
+    }
+    words
+        .iter()
+        .filter_map(|w| {
+            let word = super::words::unquote(w, escape).unwrap_or_else(|_| w.clone());
+            let rest = word.trim_start_matches(|c: char| c.is_ascii_digit());
+            let rest = rest.strip_prefix("<<")?;
+            let (strip_tabs, name) = match rest.strip_prefix('-') {
+                Some(r) => (true, r),
+                None => (false, rest),
+            };
+            let name = name.trim();
+            (!name.is_empty() && !name.contains('<')).then(|| (name.to_string(), strip_tabs))
+        })
+        .collect()
 }

@@ -8,6 +8,7 @@
 
 mod instruction;
 mod logical;
+mod words;
 
 pub use instruction::{Command, ExecProblem, Flag, Form, KNOWN, Kind};
 pub use logical::Heredoc;

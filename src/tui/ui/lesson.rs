@@ -119,10 +119,7 @@ fn checklist(
 
 /// A check's message, with what failing it does where the rule says.
 fn rule_message(r: &crate::grade::RuleVerdict) -> String {
-    match r.consequence.filter(|_| !r.passed) {
-        Some(c) => format!("{} ({})", r.message, c.phrase()),
-        None => r.message.clone(),
-    }
+    r.said()
 }
 
 pub fn document(app: &App, area: Rect) -> Document {
