@@ -8,7 +8,7 @@ use super::document::LineIndex;
 use super::fix;
 use crate::grade::{Analysis, RuleVerdict};
 use crate::pack::Pack;
-use crate::rules::{Consequence, Status};
+use crate::rules::Status;
 use crate::syntax::{DiagnosticLevel, Instruction};
 
 pub const SOURCE: &str = "stagecraft";
@@ -78,25 +78,6 @@ pub struct Graded {
 struct Finding<'a> {
     verdict: &'a RuleVerdict,
     todos: Vec<u32>,
-}
-
-/// The message with its consequence said once: appended in the words of `check`'s CI formats
-/// (`… (the image is bigger)`) unless the message already says it ("… so the app runs as
-/// root" says "it runs as root").
-pub fn with_consequence(message: &str, consequence: Option<Consequence>) -> String {
-    let Some(c) = consequence else {
-        return message.to_string();
-    };
-    let phrase = c.phrase();
-    let core = phrase
-        .strip_prefix("it ")
-        .or_else(|| phrase.strip_prefix("the "))
-        .unwrap_or(phrase);
-    if message.to_lowercase().contains(core) {
-        message.to_string()
-    } else {
-        format!("{message} ({phrase})")
-    }
 }
 
 /// Grades one version of a document's text.
@@ -172,11 +153,7 @@ pub fn grade(text: &str, version: i32, pack: &Pack) -> Graded {
             }),
             code: Some(NumberOrString::String(r.id.clone())),
             source: Some(SOURCE.into()),
-            message: format!(
-                "TODO {} · {}",
-                todos.join(", "),
-                with_consequence(&r.message, r.consequence)
-            ),
+            message: format!("TODO {} · {}", todos.join(", "), r.said()),
             ..Diagnostic::default()
         });
     }
