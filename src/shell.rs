@@ -23,6 +23,9 @@ pub struct ShellCommand {
     /// The words, with leading `VAR=value` assignments, `sudo`, `exec` and shell keywords
     /// (`then`, `do`, `!`) removed.
     pub words: Vec<String>,
+    /// The leading `VAR=value` assignments (`CGO_ENABLED=0 go build`, `env GOOS=linux go
+    /// build`): the command's own environment.
+    pub assignments: Vec<String>,
 }
 
 impl ShellCommand {
@@ -378,7 +381,7 @@ fn push_command(script: &mut Script, joiner: Joiner, mut words: Vec<String>) {
                 || matches!(w.as_str(), "sudo" | "exec" | "command" | "env" | "nohup")
         })
         .count();
-    words.drain(..skip);
+    let assignments: Vec<String> = words.drain(..skip).filter(|w| is_assignment(w)).collect();
     while words.last().is_some_and(|w| CLOSERS.contains(&w.as_str())) {
         words.pop();
     }
@@ -397,7 +400,11 @@ fn push_command(script: &mut Script, joiner: Joiner, mut words: Vec<String>) {
     } else {
         joiner
     };
-    script.commands.push(ShellCommand { joiner, words });
+    script.commands.push(ShellCommand {
+        joiner,
+        words,
+        assignments,
+    });
 }
 
 /// `NAME=value`: an assignment, not a program.

@@ -7,6 +7,7 @@
 
 mod base;
 mod command;
+pub mod go;
 mod install;
 mod packages;
 mod python;
@@ -123,6 +124,8 @@ pub struct Stage {
     pub state: Arc<State>,
     /// The command a container of this stage starts with.
     pub command: Option<Box<ContainerCommand>>,
+    /// What the go command does in this stage.
+    pub go: go::GoWork,
 }
 
 impl Stage {
@@ -314,6 +317,7 @@ pub fn derive(parsed: &Parsed) -> Facts {
                 accounts_replaced: None,
                 state: Arc::new(state),
                 command: None,
+                go: go::GoWork::default(),
             });
             continue;
         }
@@ -584,6 +588,7 @@ fn add_run(stage: &mut Stage, ins: &Instruction, script: &crate::shell::Script, 
         }
         stage.users_created.push(At { value: u, line });
     }
+    go::add_run(stage, script, line);
     for spec in accounts.chowns {
         // A chown in the same RUN as the useradd sees the new user.
         let missing = missing_owner(stage, &spec, line + 1);
