@@ -522,6 +522,30 @@ pub struct BinaryCopy<'a> {
     pub lands_at: String,
 }
 
+/// Where the file `path` of the source lands, if the copy carries it. A file named itself
+/// lands inside a destination folder (`COPY --from=b /out/lab /usr/local/bin/`, `… .` or
+/// `… /`, or with several sources) and at the destination otherwise; a folder above it
+/// carries it to the same place under the destination.
+fn file_lands(copy: &CopyFact, path: &str) -> Option<String> {
+    let named = copy
+        .sources
+        .iter()
+        .any(|s| s.trim_end_matches('/') == path.trim_end_matches('/'));
+    if !named {
+        return copy.lands(path);
+    }
+    let into_folder = copy.dest.ends_with('/')
+        || matches!(copy.dest.as_str(), "." | "./")
+        || copy.dest_abs == "/"
+        || copy.sources.len() > 1;
+    if into_folder {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        Some(format!("{}/{name}", copy.dest_abs.trim_end_matches('/')))
+    } else {
+        Some(copy.dest_abs.clone())
+    }
+}
+
 /// Every Go build of a stage and the stages it starts from.
 pub fn builds_of(facts: &Facts, index: usize) -> impl Iterator<Item = &GoBuild> {
     facts.lineage(index).flat_map(|s| s.go.builds.iter())
@@ -538,8 +562,7 @@ pub fn binary_copy<'a>(facts: &'a Facts, module: &str) -> Option<BinaryCopy<'a>>
         let found = facts.lineage(from).find_map(|s| {
             s.go.builds.iter().rev().find_map(|b| {
                 let built_at = b.output.binary(module);
-                copy.lands(&built_at)
-                    .map(|lands_at| (s, b, built_at, lands_at))
+                file_lands(copy, &built_at).map(|lands_at| (s, b, built_at, lands_at))
             })
         });
         if let Some((stage, build, built_at, lands_at)) = found {
@@ -754,6 +777,25 @@ mod tests {
                 .as_deref(),
             Some("compile")
         );
+        // A file copied into a folder keeps its name.
+        for (copy, lands) in [
+            (
+                "COPY --from=b /out/lab /usr/local/bin/",
+                "/usr/local/bin/lab",
+            ),
+            ("COPY --from=b /out/lab .", "/lab"),
+            ("COPY --from=b /out/lab /", "/lab"),
+            ("COPY --from=b /out/lab /server", "/server"),
+        ] {
+            let facts = derive(&parse(&format!(
+                "FROM golang:1.24 AS b\nRUN CGO_ENABLED=0 go build -o /out/lab .\nFROM scratch\n{copy}\n"
+            )));
+            assert_eq!(
+                binary_copy(&facts, "example.com/lab").unwrap().lands_at,
+                lands,
+                "{copy}"
+            );
+        }
         // A folder above the binary carries it too.
         let facts = derive(&parse(
             "FROM golang:1.24 AS b\nRUN CGO_ENABLED=0 go build -o /out/lab .\nFROM scratch\nCOPY --from=b /out /app\n",

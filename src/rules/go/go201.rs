@@ -76,8 +76,9 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
         return Outcome::fail(
             Some(c.line),
             format!(
-                "COPY {} copies all the source before `go mod download` (line {download}), so every change to main.go invalidates the download's layer and the modules are downloaded again",
-                c.sources.join(" ")
+                "`COPY {} {}` copies all the source before `go mod download` (line {download}), so every change to main.go invalidates the download's layer and the modules are downloaded again",
+                c.sources.join(" "),
+                c.dest
             ),
         );
     }
@@ -88,8 +89,9 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
         return Outcome::fail(
             Some(c.line),
             format!(
-                "COPY {} brings source in before `go mod download` (line {download}): a change to it downloads the modules again; copy only go.mod there",
-                c.sources.join(" ")
+                "`COPY {} {}` brings source in before `go mod download` (line {download}): a change to it downloads the modules again; copy only go.mod there",
+                c.sources.join(" "),
+                c.dest
             ),
         );
     }

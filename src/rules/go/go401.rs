@@ -73,7 +73,7 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
     Outcome::fail(
         line,
         format!(
-            "{how}, so the binary runs only where the C library it was linked against is: here on {}, but it will not start on scratch, distroless static or alpine; build with CGO_ENABLED=0",
+            "{how}, so the binary needs a C library like the one of the image it was built on ({} has one), and will not start on scratch, distroless static or alpine; build with CGO_ENABLED=0",
             fin.base.text
         ),
     )
