@@ -6,6 +6,8 @@
 //! `CGO_ENABLED=0 go build`, `export CGO_ENABLED=0; go build`, `ENV CGO_ENABLED=0` or an
 //! `ARG CGO_ENABLED=0` default before it.
 
+use std::collections::{HashMap, HashSet};
+
 use super::state::State;
 use super::{Base, ContainerCommand, CopyFact, Facts, Stage, absolute};
 use crate::shell::{Script, ShellCommand, is_assignment};
@@ -522,28 +524,76 @@ pub struct BinaryCopy<'a> {
     pub lands_at: String,
 }
 
-/// Where the file `path` of the source lands, if the copy carries it. A file named itself
-/// lands inside a destination folder (`COPY --from=b /out/lab /usr/local/bin/`, `… .` or
-/// `… /`, or with several sources) and at the destination otherwise; a folder above it
-/// carries it to the same place under the destination.
-fn file_lands(copy: &CopyFact, path: &str) -> Option<String> {
-    let named = copy
-        .sources
-        .iter()
-        .any(|s| s.trim_end_matches('/') == path.trim_end_matches('/'));
-    if !named {
-        return copy.lands(path);
+/// The binaries a stage holds from Go builds, its own and those of the stages it starts
+/// from, as far as the final stage's copies ask about them: each binary's path → (stage,
+/// build), and each folder above one → the build written last under it, for the paths some
+/// `COPY --from` names. The maps are persistent (a stage shares its parent's), and only the
+/// paths a copy names go in, so a chain of stages costs what its builds cost, and every
+/// COPY is one lookup.
+#[derive(Clone, Default)]
+struct Binaries {
+    // Shared keys: a persistent map copies the entries of the nodes an insert touches.
+    files: imbl::HashMap<std::sync::Arc<str>, (usize, usize)>,
+    folders: imbl::HashMap<std::sync::Arc<str>, (usize, usize)>,
+}
+
+/// How many folders above a binary are indexed for a `COPY --from` of a folder: the first
+/// levels, where real paths end (`/`, `/out`, `/go/bin`).
+const FOLDER_DEPTH: usize = 16;
+
+fn binaries(facts: &Facts, module: &str, asked: &HashSet<String>) -> Vec<Binaries> {
+    let mut out: Vec<Binaries> = Vec::with_capacity(facts.stages.len());
+    for (i, stage) in facts.stages.iter().enumerate() {
+        let mut held = stage
+            .parent
+            .and_then(|p| out.get(p))
+            .cloned()
+            .unwrap_or_default();
+        for (j, build) in stage.go.builds.iter().enumerate() {
+            let path = build.output.binary(module);
+            for (at, _) in path.match_indices('/').take(FOLDER_DEPTH) {
+                let folder = &path[..at];
+                if asked.contains(folder) {
+                    held.folders.insert(folder.into(), (i, j));
+                }
+            }
+            if asked.contains(&path) {
+                held.files.insert(path.into(), (i, j));
+            }
+        }
+        out.push(held);
     }
-    let into_folder = copy.dest.ends_with('/')
-        || matches!(copy.dest.as_str(), "." | "./")
-        || copy.dest_abs == "/"
-        || copy.sources.len() > 1;
-    if into_folder {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        Some(format!("{}/{name}", copy.dest_abs.trim_end_matches('/')))
+    out
+}
+
+/// A COPY source as a path in the source stage: absolute, no trailing slash (`/` is ``).
+fn source_path(source: &str) -> String {
+    let trimmed = source.trim_end_matches('/');
+    if trimmed.is_empty() || trimmed.starts_with('/') {
+        trimmed.to_string()
     } else {
-        Some(copy.dest_abs.clone())
+        format!("/{}", trimmed.trim_start_matches("./"))
     }
+}
+
+/// Where the binary at `built_at`, carried by the source `source` (itself or a folder above
+/// it), lands. A file named itself lands inside a destination folder (`COPY --from=b
+/// /out/lab /usr/local/bin/`, `… .` or `… /`, or with several sources) and at the
+/// destination otherwise; a folder's contents go into the destination.
+fn lands(copy: &CopyFact, source: &str, built_at: &str) -> String {
+    let dest = copy.dest_abs.trim_end_matches('/');
+    if source == built_at {
+        let into_folder = copy.dest.ends_with('/')
+            || matches!(copy.dest.as_str(), "." | "./")
+            || dest.is_empty()
+            || copy.sources.len() > 1;
+        if !into_folder {
+            return copy.dest_abs.clone();
+        }
+        let name = built_at.rsplit('/').next().unwrap_or(built_at);
+        return format!("{dest}/{name}");
+    }
+    format!("{dest}{}", &built_at[source.len()..])
 }
 
 /// Every Go build of a stage and the stages it starts from.
@@ -551,48 +601,154 @@ pub fn builds_of(facts: &Facts, index: usize) -> impl Iterator<Item = &GoBuild> 
     facts.lineage(index).flat_map(|s| s.go.builds.iter())
 }
 
-/// The `COPY --from` of the final stage that carries a binary some stage built, if one
-/// does (the last build of that binary wins: it is the one written last).
+/// The first `COPY --from` of the final stage that carries a binary some stage built, if
+/// one does (of a binary built twice, the build written last).
 pub fn binary_copy<'a>(facts: &'a Facts, module: &str) -> Option<BinaryCopy<'a>> {
     let fin = facts.final_stage()?;
-    for copy in &fin.copies {
-        let Some(from) = copy.from_stage().filter(|&i| i != fin.index) else {
-            continue;
-        };
-        let found = facts.lineage(from).find_map(|s| {
-            s.go.builds.iter().rev().find_map(|b| {
-                let built_at = b.output.binary(module);
-                file_lands(copy, &built_at).map(|lands_at| (s, b, built_at, lands_at))
-            })
-        });
-        if let Some((stage, build, built_at, lands_at)) = found {
+    let copies: Vec<(usize, &CopyFact)> = fin
+        .copies
+        .iter()
+        .filter_map(|c| Some((c.from_stage().filter(|&i| i != fin.index)?, c)))
+        .collect();
+    let mut asked: HashMap<usize, HashSet<String>> = HashMap::new();
+    for (from, copy) in &copies {
+        asked
+            .entry(*from)
+            .or_default()
+            .extend(copy.sources.iter().map(|s| source_path(s)));
+    }
+    let found = carried(facts, module, &asked);
+    for (from, copy) in copies {
+        for source in &copy.sources {
+            let source = source_path(source);
+            let Some(&(stage, index)) = found.get(&from).and_then(|f| f.get(&source)) else {
+                continue;
+            };
+            let build_stage = &facts.stages[stage];
+            let build = &build_stage.go.builds[index];
+            let built_at = build.output.binary(module);
             return Some(BinaryCopy {
-                build_stage: stage,
+                build_stage,
                 from_stage: &facts.stages[from],
                 build,
                 copy,
+                lands_at: lands(copy, &source, &built_at),
                 built_at,
-                lands_at,
             });
         }
     }
     None
 }
 
+/// For each stage copied from, the sources asked of it that hold a built binary: source →
+/// (stage, build) of the nearest stage's last build there. A few stages are answered by
+/// walking their lineage; many stages on long lineages by the persistent maps of
+/// [`binaries`], whose cost does not multiply with the number of stages asked.
+fn carried(
+    facts: &Facts,
+    module: &str,
+    asked: &HashMap<usize, HashSet<String>>,
+) -> HashMap<usize, HashMap<String, (usize, usize)>> {
+    // What walking would cost: the stages and builds on each asked stage's lineage.
+    let mut reach: Vec<usize> = Vec::with_capacity(facts.stages.len());
+    for stage in &facts.stages {
+        let above = stage
+            .parent
+            .and_then(|p| reach.get(p))
+            .copied()
+            .unwrap_or(0);
+        reach.push(above + 1 + stage.go.builds.len());
+    }
+    let walk: usize = asked.keys().filter_map(|&f| reach.get(f)).sum();
+    let total: usize = facts.stages.len()
+        + facts
+            .stages
+            .iter()
+            .map(|s| s.go.builds.len())
+            .sum::<usize>();
+    if walk > 4 * total {
+        let all: HashSet<String> = asked.values().flatten().cloned().collect();
+        let held = binaries(facts, module, &all);
+        return asked
+            .iter()
+            .filter_map(|(&f, sources)| {
+                let b = held.get(f)?;
+                let hits = sources
+                    .iter()
+                    .filter_map(|s| {
+                        let at = b
+                            .files
+                            .get(s.as_str())
+                            .or_else(|| b.folders.get(s.as_str()))?;
+                        Some((s.clone(), *at))
+                    })
+                    .collect();
+                Some((f, hits))
+            })
+            .collect();
+    }
+    let mut out = HashMap::new();
+    for (&f, sources) in asked {
+        let mut hits: HashMap<String, (usize, usize)> = HashMap::new();
+        'walk: for stage in facts.lineage(f) {
+            for (j, build) in stage.go.builds.iter().enumerate().rev() {
+                let path = build.output.binary(module);
+                for (at, _) in path.match_indices('/').take(FOLDER_DEPTH) {
+                    let folder = &path[..at];
+                    if sources.contains(folder) && !hits.contains_key(folder) {
+                        hits.insert(folder.to_string(), (stage.index, j));
+                    }
+                }
+                if sources.contains(&path) {
+                    hits.entry(path).or_insert((stage.index, j));
+                }
+                if hits.len() == sources.len() {
+                    break 'walk;
+                }
+            }
+        }
+        out.insert(f, hits);
+    }
+    out
+}
+
+/// For each stage, whether it is built on `base` (starts FROM it, or from a stage that
+/// does); `base` itself is not.
+pub fn built_on(facts: &Facts, base: usize) -> Vec<bool> {
+    let mut on = vec![false; facts.stages.len()];
+    for (i, stage) in facts.stages.iter().enumerate() {
+        on[i] = stage
+            .parent
+            .is_some_and(|p| p == base || on.get(p).copied().unwrap_or(false));
+    }
+    on
+}
+
 /// The build stage: the one that built the binary the final stage copies; else the first
-/// stage it copies from that runs a Go build; else the first stage that runs one; else what
-/// the generic facts call the build stage.
+/// stage it copies from that runs a Go build (or starts from one that does); else the first
+/// stage that runs one; else what the generic facts call the build stage.
 pub fn build_stage<'a>(facts: &'a Facts, module: &str) -> Option<&'a Stage> {
-    if let Some(c) = binary_copy(facts, module) {
+    build_stage_of(facts, binary_copy(facts, module).as_ref())
+}
+
+/// [`build_stage`] when the final stage's binary copy is already known.
+pub fn build_stage_of<'a>(facts: &'a Facts, copy: Option<&BinaryCopy<'a>>) -> Option<&'a Stage> {
+    if let Some(c) = copy {
         return Some(c.build_stage);
     }
     let fin = facts.final_stage()?;
-    let building = |i: usize| builds_of(facts, i).next().is_some();
+    let mut building = vec![false; facts.stages.len()];
+    for (i, stage) in facts.stages.iter().enumerate() {
+        building[i] = !stage.go.builds.is_empty()
+            || stage
+                .parent
+                .is_some_and(|p| building.get(p).copied().unwrap_or(false));
+    }
     fin.copies
         .iter()
         .filter_map(CopyFact::from_stage)
         .filter(|&i| i != fin.index)
-        .find(|&i| building(i))
+        .find(|&i| building.get(i).copied().unwrap_or(false))
         .or_else(|| {
             (0..facts.stages.len())
                 .filter(|&i| i != fin.index || facts.stages.len() == 1)
@@ -706,6 +862,35 @@ mod tests {
         assert_eq!(s.go.downloads, vec![3]);
         assert_eq!(s.go.tests, vec![5]);
         assert!(s.go.builds.is_empty());
+    }
+
+    #[test]
+    fn many_stages_copied_from_are_answered_as_a_few_are() {
+        // 40 stages in a chain, each building one binary: copies from each of them take the
+        // persistent maps, a copy from one stage the walk; both find the same builds.
+        let mut text = String::from("FROM golang:1.24 AS s0\n");
+        for i in 1..40 {
+            text.push_str(&format!(
+                "FROM s{} AS s{i}\nRUN CGO_ENABLED=0 go build -o /o/{i} .\n",
+                i - 1
+            ));
+        }
+        let few = format!("{text}FROM scratch\nCOPY --from=s39 /x /x\nCOPY --from=s39 /o /app\n");
+        let mut many = format!("{text}FROM scratch\n");
+        for i in 1..40 {
+            many.push_str(&format!("COPY --from=s{i} /x{i} /x{i}\n"));
+        }
+        many.push_str("COPY --from=s39 /o /app\nCOPY --from=s20 /o/7 /seven\n");
+        for text in [few, many] {
+            let facts = derive(&parse(&text));
+            let copy = binary_copy(&facts, "example.com/lab").unwrap();
+            // The folder holds every binary; the nearest stage's build is the one found.
+            assert_eq!(copy.build_stage.name.as_deref(), Some("s39"));
+            assert_eq!(
+                (copy.built_at.as_str(), copy.lands_at.as_str()),
+                ("/o/39", "/app/39")
+            );
+        }
     }
 
     #[test]

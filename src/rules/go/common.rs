@@ -14,25 +14,38 @@ pub fn base(stage: &Stage) -> GoBase {
     GoBase::of(&stage.base)
 }
 
-/// The build stage: the one the final stage copies the binary from (see
+/// The build stage: the one that built the binary the final stage copies (see
 /// [`go::build_stage`]).
 pub fn build_stage<'a>(facts: &'a Facts, p: &GoParams) -> Result<&'a Stage, Outcome> {
     go::build_stage(facts, &p.module).ok_or_else(|| Outcome::fail(None, "no build stage yet"))
 }
 
+/// The build stage with the final stage's copy of the binary, found once.
+pub struct Ship<'a> {
+    pub build: &'a Stage,
+    pub binary: Option<BinaryCopy<'a>>,
+}
+
+pub fn ship<'a>(facts: &'a Facts, p: &GoParams) -> Result<Ship<'a>, Outcome> {
+    let binary = go::binary_copy(facts, &p.module);
+    let build = go::build_stage_of(facts, binary.as_ref())
+        .ok_or_else(|| Outcome::fail(None, "no build stage yet"))?;
+    Ok(Ship { build, binary })
+}
+
 /// The build stage and a separate final stage, or the one-stage failure.
-pub fn build_and_final<'a>(
+pub fn ship_and_final<'a>(
     facts: &'a Facts,
     p: &GoParams,
-) -> Result<(&'a Stage, &'a Stage), Outcome> {
+) -> Result<(Ship<'a>, &'a Stage), Outcome> {
     let fin = facts
         .final_stage()
         .ok_or_else(|| Outcome::fail(None, "no stages yet"))?;
-    let build = build_stage(facts, p)?;
-    if facts.stages.len() < 2 || build.index == fin.index {
+    let ship = ship(facts, p)?;
+    if facts.stages.len() < 2 || ship.build.index == fin.index {
         return Err(one_stage(fin));
     }
-    Ok((build, fin))
+    Ok((ship, fin))
 }
 
 /// What every runtime-stage check says while there is only one stage.
@@ -46,14 +59,12 @@ pub fn one_stage(fin: &Stage) -> Outcome {
 
 /// The Go build that matters: the one whose binary the final stage copies, else the last
 /// one of the build stage (and the stages it starts from).
-pub fn main_build<'a>(facts: &'a Facts, build: &Stage, p: &GoParams) -> Option<&'a GoBuild> {
-    go::binary_copy(facts, &p.module)
-        .map(|c| c.build)
-        .or_else(|| {
-            let mut builds: Vec<&GoBuild> = go::builds_of(facts, build.index).collect();
-            builds.sort_by_key(|b| b.line);
-            builds.pop()
-        })
+pub fn main_build<'a>(facts: &'a Facts, ship: &Ship<'a>) -> Option<&'a GoBuild> {
+    ship.binary.as_ref().map(|c| c.build).or_else(|| {
+        let mut builds: Vec<&GoBuild> = go::builds_of(facts, ship.build.index).collect();
+        builds.sort_by_key(|b| b.line);
+        builds.pop()
+    })
 }
 
 /// What the binary checks say while the build stage compiles nothing: nothing to run,
@@ -77,18 +88,17 @@ pub fn no_build(facts: &Facts, build: &Stage) -> Outcome {
     Outcome::fail(Some(build.line), format!("{} {message}", build.label())).because(consequence)
 }
 
-pub fn binary_copy<'a>(facts: &'a Facts, p: &GoParams) -> Option<BinaryCopy<'a>> {
-    go::binary_copy(facts, &p.module)
-}
-
 /// The stages that run `go test` themselves (not by inheriting a parent's RUN).
 pub fn testing_stages(facts: &Facts) -> impl Iterator<Item = &Stage> {
     facts.stages.iter().filter(|s| !s.go.tests.is_empty())
 }
 
-/// A stage built on `build` (directly or through other stages), other than `build`.
-pub fn built_on(facts: &Facts, stage: &Stage, build: &Stage) -> bool {
-    stage.index != build.index && facts.lineage(stage.index).any(|s| s.index == build.index)
+/// The stages that run `go test` themselves and are built on `build`.
+pub fn test_stages<'a>(facts: &'a Facts, build: &Stage) -> Vec<&'a Stage> {
+    let on = go::built_on(facts, build.index);
+    testing_stages(facts)
+        .filter(|s| on.get(s.index).copied().unwrap_or(false))
+        .collect()
 }
 
 /// What the user checks say while the final stage has no USER.

@@ -28,7 +28,7 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
         Ok(b) => b,
         Err(o) => return o,
     };
-    if let Some(test) = common::testing_stages(facts).find(|s| common::built_on(facts, s, build)) {
+    if let Some(test) = common::test_stages(facts, build).into_iter().next() {
         return Outcome::pass(
             Some(test.line),
             format!(

@@ -2,7 +2,9 @@
 
 use super::super::{Consequence, Outcome, Params, Rule, Severity};
 use super::common;
-use crate::facts::Facts;
+use std::collections::{HashMap, HashSet};
+
+use crate::facts::{CopyFact, Facts};
 
 pub const RULE: Rule = Rule {
     id: "GO302",
@@ -31,15 +33,21 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
     let Some(fin) = facts.final_stage() else {
         return Outcome::fail(None, "no stages yet");
     };
-    let tests: Vec<_> = common::testing_stages(facts)
-        .filter(|s| common::built_on(facts, s, build))
-        .collect();
+    let tests = common::test_stages(facts, build);
     if tests.is_empty() {
         // GO301 asks for the test stage; there is nothing here yet to keep out.
         return Outcome::pass(
             None,
             "no test stage yet, so the release cannot depend on one",
         );
+    }
+    let under_final: HashSet<usize> = facts.lineage(fin.index).map(|s| s.index).collect();
+    // The first copy from each stage.
+    let mut copied_from: HashMap<usize, &CopyFact> = HashMap::new();
+    for c in &fin.copies {
+        if let Some(from) = c.from_stage() {
+            copied_from.entry(from).or_insert(c);
+        }
     }
     for test in &tests {
         if test.index == fin.index {
@@ -52,7 +60,7 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
             )
             .because(Consequence::BiggerImage);
         }
-        if facts.lineage(fin.index).any(|s| s.index == test.index) {
+        if under_final.contains(&test.index) {
             return Outcome::fail(
                 Some(fin.line),
                 format!(
@@ -63,11 +71,7 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
             )
             .because(Consequence::BiggerImage);
         }
-        if let Some(c) = fin
-            .copies
-            .iter()
-            .find(|c| c.from_stage() == Some(test.index))
-        {
+        if let Some(c) = copied_from.get(&test.index) {
             return Outcome::fail(
                 Some(c.line),
                 format!(

@@ -26,11 +26,12 @@ pub const HINTS: [&str; 3] = [
 
 fn check(facts: &Facts, params: &Params) -> Outcome {
     let p = common::go(params);
-    let build = match common::build_stage(facts, p) {
-        Ok(b) => b,
+    let ship = match common::ship(facts, p) {
+        Ok(s) => s,
         Err(o) => return o,
     };
-    let Some(go_build) = common::main_build(facts, build, p) else {
+    let build = ship.build;
+    let Some(go_build) = common::main_build(facts, &ship) else {
         return common::no_build(facts, build);
     };
     let line = Some(go_build.line);
@@ -65,8 +66,9 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
             format!(
                 "{how}, so the binary is linked against the C library, and {} has none: the container stops at once with `exec {}: no such file or directory`; build with CGO_ENABLED=0",
                 fin.base.text,
-                common::binary_copy(facts, p)
-                    .map_or_else(|| go_build.output.binary(&p.module), |c| c.lands_at)
+                ship.binary
+                    .as_ref()
+                    .map_or_else(|| go_build.output.binary(&p.module), |c| c.lands_at.clone())
             ),
         );
     }

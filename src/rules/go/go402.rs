@@ -25,11 +25,12 @@ pub const HINTS: [&str; 3] = [
 
 fn check(facts: &Facts, params: &Params) -> Outcome {
     let p = common::go(params);
-    let build = match common::build_stage(facts, p) {
-        Ok(b) => b,
+    let ship = match common::ship(facts, p) {
+        Ok(s) => s,
         Err(o) => return o,
     };
-    let Some(go_build) = common::main_build(facts, build, p) else {
+    let build = ship.build;
+    let Some(go_build) = common::main_build(facts, &ship) else {
         return common::no_build(facts, build);
     };
     let path = go_build.output.binary(&p.module);

@@ -25,7 +25,7 @@ pub const HINTS: [&str; 3] = [
 ];
 
 fn check(facts: &Facts, params: &Params) -> Outcome {
-    let (_, fin) = match common::build_and_final(facts, common::go(params)) {
+    let (_, fin) = match common::ship_and_final(facts, common::go(params)) {
         Ok(s) => s,
         Err(o) => return o,
     };

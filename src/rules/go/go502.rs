@@ -54,11 +54,12 @@ fn never_written(stage: &Stage, path: &str) -> bool {
 
 fn check(facts: &Facts, params: &Params) -> Outcome {
     let p = common::go(params);
-    let (build, fin) = match common::build_and_final(facts, p) {
+    let (ship, fin) = match common::ship_and_final(facts, p) {
         Ok(s) => s,
         Err(o) => return o,
     };
-    if let Some(c) = common::binary_copy(facts, p) {
+    let build = ship.build;
+    if let Some(c) = &ship.binary {
         return Outcome::pass(
             Some(c.copy.line),
             format!(
@@ -69,7 +70,7 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
             ),
         );
     }
-    let built = common::main_build(facts, build, p).map(|b| b.output.binary(&p.module));
+    let built = common::main_build(facts, &ship).map(|b| b.output.binary(&p.module));
     let wrote = built
         .as_deref()
         .map_or(String::new(), |b| format!(" (its go build writes {b})"));

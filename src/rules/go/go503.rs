@@ -50,7 +50,7 @@ fn extra(copy: &CopyFact, source: &Stage, app_files: &[String]) -> Option<String
 
 fn check(facts: &Facts, params: &Params) -> Outcome {
     let p = common::go(params);
-    let (_, fin) = match common::build_and_final(facts, p) {
+    let (ship, fin) = match common::ship_and_final(facts, p) {
         Ok(s) => s,
         Err(o) => return o,
     };
@@ -89,7 +89,7 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
         }
     }
     Outcome::pass(
-        common::binary_copy(facts, p).map(|c| c.copy.line),
+        ship.binary.as_ref().map(|c| c.copy.line),
         "the final stage takes only what the binary needs",
     )
 }

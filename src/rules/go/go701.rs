@@ -3,7 +3,7 @@
 use super::super::{Consequence, Outcome, Params, Rule, Severity};
 use super::common;
 use crate::facts::Facts;
-use crate::facts::go::is_go_run;
+use crate::facts::go::{self, is_go_run};
 use crate::syntax::Form;
 
 pub const RULE: Rule = Rule {
@@ -86,7 +86,7 @@ fn check(facts: &Facts, params: &Params) -> Outcome {
         return Outcome::pass(line, "exec form");
     }
     let program = cmd.words.first().cloned().unwrap_or_default();
-    let copied = common::binary_copy(facts, p).map(|c| c.lands_at);
+    let copied = go::binary_copy(facts, &p.module).map(|c| c.lands_at);
     if program.starts_with('/') {
         if let Some(at) = copied.as_deref()
             && at != program
