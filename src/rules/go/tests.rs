@@ -203,3 +203,65 @@ fn each_fixture_fails_as_measured() {
         }
     }
 }
+
+mod arbitrary {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Lines a Go Dockerfile is made of, with the words that vary replaced at random.
+    fn fragment() -> impl Strategy<Value = String> {
+        let word = prop_oneof![
+            "[a-z0-9:./_=-]{0,12}",
+            "\\PC{0,8}",
+            Just("/".to_string()),
+            Just(".".to_string()),
+            Just("./...".to_string()),
+            Just("$GOBIN".to_string()),
+            Just("構築".to_string()),
+        ];
+        prop_oneof![
+            word.clone()
+                .prop_map(|a| format!("FROM golang:1.24 AS {a}")),
+            word.clone().prop_map(|a| format!("FROM {a}")),
+            word.clone().prop_map(|a| format!("FROM {a} AS test")),
+            word.clone()
+                .prop_map(|a| format!("RUN CGO_ENABLED={a} go build -o {a} {a}")),
+            word.clone()
+                .prop_map(|a| format!("RUN export CGO_ENABLED=0; cd {a} && go install {a}")),
+            word.clone()
+                .prop_map(|a| format!("RUN go build -C {a} -ldflags \"-s -w\" -o={a}/")),
+            word.clone()
+                .prop_map(|a| format!("RUN go mod download && go test {a}")),
+            word.clone()
+                .prop_map(|a| format!("COPY --from={a} /out/{a} {a}")),
+            word.clone()
+                .prop_map(|a| format!("COPY --from=build {a} /")),
+            word.clone().prop_map(|a| format!("COPY go.mod {a} ./")),
+            word.clone()
+                .prop_map(|a| format!("ENV ADDR={a} CGO_ENABLED={a} GOBIN=/{a}")),
+            word.clone().prop_map(|a| format!("ARG CGO_ENABLED={a}")),
+            word.clone().prop_map(|a| format!("USER {a}")),
+            word.clone().prop_map(|a| format!("WORKDIR {a}")),
+            word.clone().prop_map(|a| format!("EXPOSE {a}")),
+            word.clone().prop_map(|a| format!("ENTRYPOINT [\"{a}\"]")),
+            word.clone().prop_map(|a| format!("CMD go run {a}")),
+            word.clone()
+                .prop_map(|a| format!("CMD [\"/bin/sh\", \"-c\", \"{a}\"]")),
+            "\\PC{0,40}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// Every Go rule answers any file, without a line number in its message, and says
+        /// what a failure does.
+        #[test]
+        fn any_go_dockerfile_is_answered(lines in prop::collection::vec(fragment(), 0..20)) {
+            for (id, o) in grade(&lines.join("\n")) {
+                prop_assert!(!o.message.is_empty() && !o.message.starts_with("line "), "{id}: {o:?}");
+                prop_assert!(o.status != Status::Fail || o.consequence.is_some(), "{id}: {o:?}");
+            }
+        }
+    }
+}
