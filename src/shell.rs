@@ -24,7 +24,8 @@ pub struct ShellCommand {
     /// (`then`, `do`, `!`) removed.
     pub words: Vec<String>,
     /// The leading `VAR=value` assignments: the command's own environment
-    /// (`PIPENV_VENV_IN_PROJECT=1 pipenv install`).
+    /// (`PIPENV_VENV_IN_PROJECT=1 pipenv install`, `CGO_ENABLED=0 go build`,
+    /// `env GOOS=linux go build`).
     pub assignments: Vec<(String, String)>,
 }
 

@@ -7,6 +7,7 @@
 
 mod base;
 mod command;
+pub mod go;
 mod install;
 mod packages;
 mod python;
@@ -123,6 +124,8 @@ pub struct Stage {
     pub state: Arc<State>,
     /// The command a container of this stage starts with.
     pub command: Option<Box<ContainerCommand>>,
+    /// What the go command does in this stage.
+    pub go: go::GoWork,
 }
 
 impl Stage {
@@ -314,6 +317,7 @@ pub fn derive(parsed: &Parsed) -> Facts {
                 accounts_replaced: None,
                 state: Arc::new(state),
                 command: None,
+                go: go::GoWork::default(),
             });
             continue;
         }
@@ -593,7 +597,10 @@ fn add_run(stage: &mut Stage, ins: &Instruction, script: &crate::shell::Script, 
         }
         // Any absolute path a command names may be made by it (`pip wheel -w /wheels`,
         // `git clone … /src`, `python -m build --outdir=/dist`): never say such a folder is
-        // missing.
+        // missing. The go command's outputs are known exactly (go::add_run, below).
+        if cmd.program_name() == "go" {
+            continue;
+        }
         for word in cmd.args() {
             let path = if word.starts_with('/') {
                 word.as_str()
@@ -622,6 +629,7 @@ fn add_run(stage: &mut Stage, ins: &Instruction, script: &crate::shell::Script, 
         }
         stage.users_created.push(At { value: u, line });
     }
+    go::add_run(stage, script, line);
     for spec in accounts.chowns {
         // A chown in the same RUN as the useradd sees the new user.
         let missing = missing_owner(stage, &spec, line + 1);

@@ -2,6 +2,7 @@
 //! A rule reads facts and the exercise's parameters; it never reads Dockerfile text.
 
 mod common;
+pub mod go;
 mod params;
 
 pub use params::{Params, WsgiServer};
@@ -87,7 +88,9 @@ pub const BEST_PRACTICES: &[&str] = &[
 ];
 
 pub fn by_id(id: &str) -> Option<&'static Rule> {
-    ALL.iter().find(|r| r.id.eq_ignore_ascii_case(id))
+    ALL.iter()
+        .chain(go::ALL)
+        .find(|r| r.id.eq_ignore_ascii_case(id))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

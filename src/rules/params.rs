@@ -28,6 +28,9 @@ pub struct Params {
     #[serde(skip_deserializing)]
     pub requirements: Vec<String>,
     pub wsgi_servers: Vec<WsgiServer>,
+    /// The Go exercise's values, for the Go rules (until packs declare their stack and
+    /// carry one stack's parameters).
+    pub go: super::go::GoParams,
 }
 
 impl Default for Params {
@@ -51,6 +54,7 @@ impl Default for Params {
                 server("waitress-serve", "waitress"),
                 server("uwsgi", "uwsgi"),
             ],
+            go: super::go::GoParams::default(),
         }
     }
 }
